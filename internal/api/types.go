@@ -1,0 +1,157 @@
+package api
+
+import (
+	"time"
+
+	"github.com/opensky-network/opensky/internal/spec"
+)
+
+// Phase is where a job or a task is in its lifecycle.
+type Phase string
+
+// The phases, in order. Completed, Failed and Cancelled are terminal.
+const (
+	PhaseQueued    Phase = "queued"
+	PhaseMatching  Phase = "matching"
+	PhaseStaging   Phase = "staging"
+	PhaseRunning   Phase = "running"
+	PhaseVerifying Phase = "verifying"
+	PhaseCompleted Phase = "completed"
+	PhaseFailed    Phase = "failed"
+	PhaseCancelled Phase = "cancelled"
+)
+
+// Terminal reports whether no more changes follow this phase.
+func (p Phase) Terminal() bool {
+	return p == PhaseCompleted || p == PhaseFailed || p == PhaseCancelled
+}
+
+// Job is the record of a submitted job.
+type Job struct {
+	ID   string   `json:"id"`
+	Spec spec.Job `json:"spec"`
+	// Version increases with every change of the record.
+	Version uint64 `json:"version"`
+	Phase   Phase  `json:"phase"`
+	// Reason says why a job failed or was cancelled; ErrorCode names the
+	// class of failure (e.g. "module_trap", "timeout", "no_providers").
+	Reason    string `json:"reason,omitempty"`
+	ErrorCode string `json:"errorCode,omitempty"`
+	// ExitCode is the job's exit code: 0 when every shard exited 0,
+	// otherwise the first non-zero shard exit code (by shard index).
+	ExitCode   int       `json:"exitCode"`
+	OutputRoot string    `json:"outputRoot,omitempty"`
+	Cost       int64     `json:"cost"`
+	CreatedAt  time.Time `json:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt"`
+	Events     []Event   `json:"events"`
+	Tasks      []Task    `json:"tasks"`
+}
+
+// Event is one step in a job's history.
+type Event struct {
+	Time    time.Time `json:"time"`
+	Phase   Phase     `json:"phase"`
+	Message string    `json:"message"`
+}
+
+// Task is one shard replica of a job.
+type Task struct {
+	ID         string    `json:"id"`
+	Shard      int       `json:"shard"`
+	Replica    int       `json:"replica"`
+	Provider   string    `json:"provider,omitempty"`
+	Phase      Phase     `json:"phase"`
+	Attempts   int       `json:"attempts"`
+	ExitCode   int       `json:"exitCode"`
+	Error      string    `json:"error,omitempty"`
+	ErrorCode  string    `json:"errorCode,omitempty"`
+	OutputRoot string    `json:"outputRoot,omitempty"`
+	Price      int64     `json:"price"`
+	CPUMs      int64     `json:"cpuMs"`
+	WallMs     int64     `json:"wallMs"`
+	PeakMemory int64     `json:"peakMemory"`
+	StartedAt  time.Time `json:"startedAt,omitzero"`
+	FinishedAt time.Time `json:"finishedAt,omitzero"`
+	// Receipt is the provider's sealed, signed receipt (base64 in JSON).
+	Receipt []byte `json:"receipt,omitempty"`
+}
+
+// ListOptions filter a job listing.
+type ListOptions struct {
+	Phase Phase `json:"phase,omitempty"`
+	Limit int   `json:"limit,omitempty"`
+}
+
+// Logs are the captured output of a job's tasks.
+type Logs struct {
+	JobID string    `json:"jobId"`
+	Tasks []TaskLog `json:"tasks"`
+}
+
+// TaskLog is the captured output of one task.
+type TaskLog struct {
+	TaskID    string `json:"taskId"`
+	Shard     int    `json:"shard"`
+	Replica   int    `json:"replica"`
+	Stdout    string `json:"stdout"`
+	Stderr    string `json:"stderr"`
+	Truncated bool   `json:"truncated,omitempty"`
+}
+
+// OutputFile is one collected output file of one shard.
+type OutputFile struct {
+	Shard int    `json:"shard"`
+	Path  string `json:"path"`
+	Size  int64  `json:"size"`
+	Hash  string `json:"hash"`
+}
+
+// Blob is an uploaded blob: a module or an input file.
+type Blob struct {
+	Hash string `json:"hash"`
+	Size int64  `json:"size"`
+}
+
+// Provider is a provider as the orchestrator sees it.
+type Provider struct {
+	Peer              string            `json:"peer"`
+	Addrs             []string          `json:"addrs,omitempty"`
+	Engines           []string          `json:"engines"`
+	Total             Capacity          `json:"total"`
+	Free              Capacity          `json:"free"`
+	Running           int64             `json:"running"`
+	Labels            map[string]string `json:"labels,omitempty"`
+	PricePerCPUSecond int64             `json:"pricePerCpuSecond"`
+	MinPrice          int64             `json:"minPrice"`
+	LastSeen          time.Time         `json:"lastSeen"`
+}
+
+// Capacity is an amount of compute resources.
+type Capacity struct {
+	MilliCPU    int64 `json:"milliCpu"`
+	MemoryBytes int64 `json:"memoryBytes"`
+	DiskBytes   int64 `json:"diskBytes"`
+	GPUs        int64 `json:"gpus"`
+}
+
+// Node describes the gateway's own node.
+type Node struct {
+	Peer    string   `json:"peer"`
+	Addrs   []string `json:"addrs"`
+	Version string   `json:"version"`
+}
+
+// Error is the body of every error response.
+type Error struct {
+	Code    string    `json:"code"`
+	Message string    `json:"message"`
+	Hint    string    `json:"hint,omitempty"`
+	Details []Problem `json:"details,omitempty"`
+}
+
+// Problem is one validation problem with its field path.
+type Problem struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}

@@ -1,0 +1,84 @@
+package spec
+
+// APIVersion is the only job spec version this build understands.
+const APIVersion = "opensky/v1"
+
+// KindJob is the kind of a batch job spec.
+const KindJob = "Job"
+
+// Engine names an execution engine.
+type Engine string
+
+// The engines a job can ask for.
+const (
+	EngineWasm   Engine = "wasm"
+	EngineDocker Engine = "docker"
+)
+
+// Job is a job specification as a consumer writes it in YAML or JSON.
+//
+// Local references (Module and Input.File) name files on the submitting
+// machine; the CLI uploads them and replaces them with blob references
+// ("sha256:<hex>") before the spec reaches a gateway.
+type Job struct {
+	APIVersion string            `json:"apiVersion"`
+	Kind       string            `json:"kind,omitempty"`
+	Name       string            `json:"name,omitempty"`
+	Labels     map[string]string `json:"labels,omitempty"`
+
+	Engine Engine `json:"engine"`
+	// Module is the WebAssembly module (engine wasm): a local path before
+	// upload, a blob reference after.
+	Module string `json:"module,omitempty"`
+	// Image is the OCI image (engine docker).
+	Image      string   `json:"image,omitempty"`
+	Entrypoint []string `json:"entrypoint,omitempty"`
+	WorkingDir string   `json:"workingDir,omitempty"`
+
+	Args  []string          `json:"args,omitempty"`
+	Env   map[string]string `json:"env,omitempty"`
+	Stdin string            `json:"stdin,omitempty"`
+
+	Resources Resources `json:"resources,omitempty"`
+	Inputs    []Input   `json:"inputs,omitempty"`
+	Outputs   []Output  `json:"outputs,omitempty"`
+
+	// Shards is the number of parallel tasks; each sees OPENSKY_SHARD_INDEX
+	// and OPENSKY_SHARD_COUNT. Replicas is how many distinct providers run
+	// each shard.
+	Shards   int `json:"shards,omitempty"`
+	Replicas int `json:"replicas,omitempty"`
+
+	// MaxPrice is the most the consumer pays for the whole job.
+	MaxPrice MicroUSD `json:"maxPrice,omitempty"`
+	// Constraints select providers by their labels, e.g. "arch=amd64",
+	// "region!=eu", "gpu".
+	Constraints []string `json:"constraints,omitempty"`
+}
+
+// Resources are the limits of one task (one shard replica).
+type Resources struct {
+	CPU     MilliCPU `json:"cpu,omitempty"`
+	Memory  ByteSize `json:"memory,omitempty"`
+	Disk    ByteSize `json:"disk,omitempty"`
+	Timeout Duration `json:"timeout,omitempty"`
+	GPU     int      `json:"gpu,omitempty"`
+}
+
+// Input is a file mounted read-only under /inputs.
+type Input struct {
+	// Name is the path under /inputs (relative, slash separated).
+	Name string `json:"name"`
+	// Exactly one of Content (inline text), File (local path, CLI only)
+	// and Blob (an uploaded blob, "sha256:<hex>") is set.
+	Content string `json:"content,omitempty"`
+	File    string `json:"file,omitempty"`
+	Blob    string `json:"blob,omitempty"`
+}
+
+// Output names a file or directory under /outputs that the consumer wants
+// back. With no outputs listed, everything under /outputs is collected.
+type Output struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
