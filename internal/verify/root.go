@@ -149,19 +149,30 @@ func hashFile(p string) ([32]byte, error) {
 	return sum, nil
 }
 
-// TaskRoot is the output root a receipt commits to: the files under
-// outputDir plus the exit code, stdout and stderr of the task.
-func TaskRoot(outputDir string, exitCode int, stdout, stderr []byte) (cid.Cid, error) {
-	leaves, err := FileLeaves(outputDir)
-	if err != nil {
-		return cid.Undef, err
-	}
-	leaves = append(leaves,
+// FileLeaf is the leaf of one output file, rel being its slash-separated
+// path under the outputs directory.
+func FileLeaf(rel string, data []byte) Leaf {
+	return Leaf{Path: "outputs/" + rel, Hash: sha256.Sum256(data)}
+}
+
+// ResultRoot is the output root a receipt commits to: the output file
+// leaves plus the exit code, stdout and stderr of the task.
+func ResultRoot(files []Leaf, exitCode int, stdout, stderr []byte) (cid.Cid, error) {
+	leaves := append(slices.Clone(files),
 		Leaf{Path: LeafExitCode, Hash: sha256.Sum256([]byte(strconv.Itoa(exitCode)))},
 		Leaf{Path: LeafStdout, Hash: sha256.Sum256(stdout)},
 		Leaf{Path: LeafStderr, Hash: sha256.Sum256(stderr)},
 	)
 	return Root(leaves)
+}
+
+// TaskRoot is ResultRoot over the files under outputDir.
+func TaskRoot(outputDir string, exitCode int, stdout, stderr []byte) (cid.Cid, error) {
+	leaves, err := FileLeaves(outputDir)
+	if err != nil {
+		return cid.Undef, err
+	}
+	return ResultRoot(leaves, exitCode, stdout, stderr)
 }
 
 // JobRoot combines the roots of a job's shards, in shard order.

@@ -1,0 +1,14 @@
+// Command bench measures OpenSky against baselines taken in the same run,
+// and prints ratios: machines are shared and noisy, so only comparisons
+// made side by side mean anything.
+//
+//	go run ./bench                # latency and throughput of WASM jobs
+//	go run ./bench -n 1000 -jobs 5000 -concurrency 128
+//
+// Latency: a trivial module, submit-to-result through the gateway's HTTP
+// API on a local network of three providers, against the same module
+// instantiated and run with raw wazero (compiled once, warm) and against
+// OpenSky's executor alone. Throughput: trivial jobs per second through one
+// orchestrator with three providers, against raw wazero runs per second on
+// the same cores.
+package main

@@ -1,0 +1,165 @@
+package devnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/config"
+	"github.com/opensky-network/opensky/internal/node"
+)
+
+// Options shape a local network.
+type Options struct {
+	// Dir holds every node's data directory (gateway/, provider-0/, ...).
+	// Empty means a new temporary directory, removed on Close.
+	Dir string
+	// Providers is the number of provider nodes (default 3).
+	Providers int
+	// GatewayListen is the gateway's HTTP address (default
+	// 127.0.0.1:7700; "127.0.0.1:0" picks a free port).
+	GatewayListen string
+	// Provider tunes every provider's configuration section.
+	Provider func(i int, p *config.Provider)
+	// PresenceTimeout is how long the orchestrator trusts a silent
+	// provider (default 10s).
+	PresenceTimeout time.Duration
+	// ReadyTimeout bounds the wait for every provider to be seen by the
+	// orchestrator (default 30s).
+	ReadyTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+// Network is a running local network.
+type Network struct {
+	Gateway   *node.Node
+	Providers []*node.Node
+	// URL is the gateway's base URL.
+	URL string
+	Dir string
+
+	log     *slog.Logger
+	tempDir bool
+}
+
+// Start brings up a local network and returns once every provider is
+// visible to the orchestrator.
+func Start(ctx context.Context, opts Options) (_ *Network, err error) {
+	if opts.Providers < 0 {
+		return nil, errors.New("devnet: providers must not be negative")
+	}
+	if opts.Providers == 0 {
+		opts.Providers = 3
+	}
+	if opts.GatewayListen == "" {
+		opts.GatewayListen = fmt.Sprintf("127.0.0.1:%d", config.DefaultAPIPort)
+	}
+	if opts.PresenceTimeout == 0 {
+		opts.PresenceTimeout = 10 * time.Second
+	}
+	if opts.ReadyTimeout == 0 {
+		opts.ReadyTimeout = 30 * time.Second
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	n := &Network{Dir: opts.Dir, log: log}
+	if n.Dir == "" {
+		if n.Dir, err = os.MkdirTemp("", "opensky-devnet-"); err != nil {
+			return nil, fmt.Errorf("devnet: %w", err)
+		}
+		n.tempDir = true
+	}
+	defer func() {
+		if err != nil {
+			n.Close()
+		}
+	}()
+
+	gw := base(filepath.Join(n.Dir, "gateway"))
+	gw.Gateway.Enabled = true
+	gw.Gateway.Listen = opts.GatewayListen
+	gw.Gateway.PresenceTimeout = opts.PresenceTimeout.String()
+	gw.Provider.Enabled = false
+	if n.Gateway, err = node.Start(ctx, gw, log.With("node", "gateway")); err != nil {
+		return n, fmt.Errorf("devnet: gateway node: %w", err)
+	}
+	n.URL = n.Gateway.APIURL
+	boot := n.Gateway.Host.Addrs()
+
+	for i := range opts.Providers {
+		pc := base(filepath.Join(n.Dir, fmt.Sprintf("provider-%d", i)))
+		pc.P2P.Bootstrap = boot
+		pc.Provider.Labels = map[string]string{"devnet": "true", "index": fmt.Sprint(i)}
+		if opts.Provider != nil {
+			opts.Provider(i, &pc.Provider)
+		}
+		pn, err := node.Start(ctx, pc, log.With("node", fmt.Sprintf("provider-%d", i)))
+		if err != nil {
+			return n, fmt.Errorf("devnet: provider %d: %w", i, err)
+		}
+		n.Providers = append(n.Providers, pn)
+	}
+	return n, n.waitReady(ctx, opts.ReadyTimeout)
+}
+
+// base is a node configuration for the local network: loopback only, any
+// free port, no mDNS (every peer is known through the gateway).
+func base(dir string) config.Config {
+	c := config.Default()
+	c.DataDir = dir
+	c.P2P.Listen = []string{"/ip4/127.0.0.1/tcp/0", "/ip4/127.0.0.1/udp/0/quic-v1"}
+	c.P2P.MDNS = false
+	c.Provider.PresenceInterval = "500ms"
+	return c
+}
+
+// waitReady waits until the orchestrator sees every provider.
+func (n *Network) waitReady(ctx context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ps, err := n.Gateway.Orchestrator.Providers(ctx)
+		if err == nil && len(ps) >= len(n.Providers) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("devnet: only %d of %d providers visible after %s", len(ps), len(n.Providers), timeout)
+		case <-tick.C:
+		}
+	}
+}
+
+// RestartGateway starts the gateway node again from cfg (usually the
+// stopped node's Config(), so it keeps its data, identity and addresses).
+func (n *Network) RestartGateway(ctx context.Context, cfg config.Config) (*node.Node, error) {
+	g, err := node.Start(ctx, cfg, n.log.With("node", "gateway"))
+	if err != nil {
+		return nil, fmt.Errorf("devnet: restart gateway: %w", err)
+	}
+	n.Gateway, n.URL = g, g.APIURL
+	return g, nil
+}
+
+// Close stops every node (providers first) and removes a temporary Dir.
+func (n *Network) Close() error {
+	var errs []error
+	for _, p := range n.Providers {
+		errs = append(errs, p.Close())
+	}
+	if n.Gateway != nil {
+		errs = append(errs, n.Gateway.Close())
+	}
+	if n.tempDir {
+		errs = append(errs, os.RemoveAll(n.Dir))
+	}
+	return errors.Join(errs...)
+}

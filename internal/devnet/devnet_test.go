@@ -1,0 +1,366 @@
+package devnet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/config"
+	"github.com/opensky-network/opensky/internal/executor"
+	"github.com/opensky-network/opensky/internal/executor/wasm"
+	"github.com/opensky-network/opensky/internal/orchestrator"
+	"github.com/opensky-network/opensky/internal/spec"
+	"github.com/opensky-network/opensky/internal/verify"
+	"github.com/opensky-network/opensky/internal/wasmbuild"
+	"github.com/opensky-network/opensky/internal/wasmtest"
+)
+
+// startNet starts a network of n providers on free ports.
+func startNet(t *testing.T, n int, opts ...func(*Options)) *Network {
+	t.Helper()
+	o := Options{
+		Dir:             t.TempDir(),
+		Providers:       n,
+		GatewayListen:   "127.0.0.1:0",
+		PresenceTimeout: 2 * time.Second,
+		Provider: func(i int, p *config.Provider) {
+			p.CPU = "2"
+			p.Memory = "2Gi"
+			p.Disk = "4Gi"
+			p.PresenceInterval = "200ms"
+		},
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	net, err := Start(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { net.Close() })
+	return net
+}
+
+func upload(t *testing.T, o *orchestrator.Orchestrator, data []byte) string {
+	t.Helper()
+	b, err := o.PutBlob(context.Background(), bytes.NewReader(data), 64<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Hash
+}
+
+func wasmJob(module string, shards int) spec.Job {
+	return spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineWasm, Module: module, Shards: shards,
+		Resources: spec.Resources{CPU: 500, Memory: 64 << 20, Timeout: spec.Duration(20 * time.Second)}}
+}
+
+// run submits a job and waits for its terminal record.
+func run(t *testing.T, o *orchestrator.Orchestrator, s spec.Job) *api.Job {
+	t.Helper()
+	j, err := o.SubmitJob(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wait(t, o, j.ID)
+}
+
+func wait(t *testing.T, o *orchestrator.Orchestrator, id string) *api.Job {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var after uint64
+	for {
+		j, err := o.WaitJob(ctx, id, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Phase.Terminal() {
+			return j
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("job %s stuck in %s", id, j.Phase)
+		}
+		after = j.Version
+	}
+}
+
+func readOutput(t *testing.T, o *orchestrator.Orchestrator, id string, shard int, path string) []byte {
+	t.Helper()
+	r, _, err := o.OpenOutput(context.Background(), id, shard, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(r)
+	return b
+}
+
+// TestShardedPiBitForBit runs the pi example over 8 shards with 2 replicas
+// on 3 providers and checks every shard's output against the same task run
+// directly on a local executor, byte for byte.
+func TestShardedPiBitForBit(t *testing.T) {
+	mod := buildExample(t, "./examples/pi")
+	net := startNet(t, 3)
+	o := net.Gateway.Orchestrator
+	s := wasmJob(upload(t, o, mod), 8)
+	s.Replicas = 2
+	s.Args = []string{"20000"}
+	j := run(t, o, s)
+	if j.Phase != api.PhaseCompleted || j.ExitCode != 0 {
+		t.Fatalf("job ended %s (%s: %s)", j.Phase, j.ErrorCode, j.Reason)
+	}
+	providers := map[string]bool{}
+	for _, task := range j.Tasks {
+		providers[task.Provider] = true
+		if task.Receipt == nil || task.OutputRoot == "" {
+			t.Errorf("task %s has no receipt", task.ID)
+		}
+	}
+	if len(providers) < 2 {
+		t.Errorf("16 tasks ran on %d provider(s); replicas must use distinct providers", len(providers))
+	}
+	local, err := wasm.New(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer local.Close(context.Background())
+	logs, err := o.JobLogs(context.Background(), j.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for shard := range 8 {
+		out := t.TempDir()
+		res, err := local.Run(context.Background(), &executor.Task{
+			ID: "local", JobID: j.ID, Shard: shard, Shards: 8, Engine: spec.EngineWasm, Module: mod,
+			Args: s.Args, Seed: orchestrator.Seed(j.ID, shard), OutputDir: out, InputDir: t.TempDir(),
+			Limits: executor.Limits{MemoryBytes: 64 << 20, Timeout: 20 * time.Second},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(filepath.Join(out, "pi.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readOutput(t, o, j.ID, shard, "pi.json"); !bytes.Equal(got, want) {
+			t.Errorf("shard %d: network output %q, local run %q", shard, got, want)
+		}
+		root, _ := verify.TaskRoot(out, res.ExitCode, res.Stdout, res.Stderr)
+		for _, task := range j.Tasks {
+			if task.Shard == shard && task.OutputRoot != root.String() {
+				t.Errorf("shard %d replica %d root %s, local %s", shard, task.Replica, task.OutputRoot, root)
+			}
+		}
+		for _, l := range logs.Tasks {
+			if l.Shard == shard && l.Stdout != string(res.Stdout) {
+				t.Errorf("shard %d stdout %q, local %q", shard, l.Stdout, res.Stdout)
+			}
+		}
+	}
+}
+
+// TestWordCountWithInputs runs the word count over inline and uploaded
+// inputs and checks the exact counts.
+func TestWordCountWithInputs(t *testing.T) {
+	mod := buildExample(t, "./examples/wordcount")
+	net := startNet(t, 3)
+	o := net.Gateway.Orchestrator
+	big := strings.Repeat("gamma delta ", 10000) // 120 kB: travels by reference
+	s := wasmJob(upload(t, o, mod), 1)
+	s.Inputs = []spec.Input{
+		{Name: "a.txt", Content: "alpha beta alpha"},
+		{Name: "dir/b.txt", Blob: upload(t, o, []byte("beta gamma"))},
+		{Name: "big.txt", Blob: upload(t, o, []byte(big))},
+	}
+	j := run(t, o, s)
+	if j.Phase != api.PhaseCompleted {
+		t.Fatalf("job ended %s (%s: %s)", j.Phase, j.ErrorCode, j.Reason)
+	}
+	got := string(readOutput(t, o, j.ID, 0, "counts.txt"))
+	for _, want := range []string{"alpha 2", "beta 2", "gamma 10001", "delta 10000"} {
+		if !strings.Contains(got, want+"\n") {
+			t.Errorf("counts.txt lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestFailuresAreClearAndIsolated runs failing modules next to a healthy
+// job: each failure ends with its own code, and the healthy job completes.
+func TestFailuresAreClearAndIsolated(t *testing.T) {
+	net := startNet(t, 3)
+	o := net.Gateway.Orchestrator
+	cases := []struct {
+		name, code string
+		module     []byte
+		timeout    time.Duration
+	}{
+		{"invalid", "invalid_module", wasmtest.Invalid(), 5 * time.Second},
+		{"trap", "module_trap", wasmtest.Trap(), 5 * time.Second},
+		{"loop", "timeout", wasmtest.Loop(), 300 * time.Millisecond},
+		{"oom", "memory_limit", wasmtest.GrowForever(), 5 * time.Second},
+	}
+	ids := map[string]string{}
+	for _, c := range cases {
+		s := wasmJob(upload(t, o, c.module), 1)
+		s.Resources.Timeout = spec.Duration(c.timeout)
+		j, err := o.SubmitJob(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[c.name] = j.ID
+	}
+	healthy := wasmJob(upload(t, o, wasmtest.Print(1, "still fine\n")), 3)
+	hj := run(t, o, healthy)
+	if hj.Phase != api.PhaseCompleted {
+		t.Fatalf("healthy job ended %s: %s", hj.Phase, hj.Reason)
+	}
+	for _, c := range cases {
+		j := wait(t, o, ids[c.name])
+		if j.Phase != api.PhaseFailed || j.ErrorCode != c.code {
+			t.Errorf("%s: ended %s with code %q (%s), want failed/%s", c.name, j.Phase, j.ErrorCode, j.Reason, c.code)
+		}
+		if j.Reason == "" {
+			t.Errorf("%s: no reason given", c.name)
+		}
+	}
+	exit := run(t, o, wasmJob(upload(t, o, wasmtest.Exit(3)), 1))
+	if exit.Phase != api.PhaseCompleted || exit.ExitCode != 3 {
+		t.Errorf("exit job: %s exit %d, want completed exit 3", exit.Phase, exit.ExitCode)
+	}
+}
+
+// TestCancelStopsTheModule cancels a running infinite loop: the job ends
+// cancelled and the provider frees the task's resources.
+func TestCancelStopsTheModule(t *testing.T) {
+	net := startNet(t, 1)
+	o := net.Gateway.Orchestrator
+	s := wasmJob(upload(t, o, wasmtest.Loop()), 1)
+	s.Resources.Timeout = spec.Duration(10 * time.Minute)
+	j, err := o.SubmitJob(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitPhase(t, o, j.ID, api.PhaseRunning)
+	c, err := o.CancelJob(context.Background(), j.ID, "test says stop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Phase != api.PhaseCancelled || !strings.Contains(c.Reason, "test says stop") {
+		t.Fatalf("after cancel: %s %q", c.Phase, c.Reason)
+	}
+	eventually(t, "provider frees the cancelled task", func() bool {
+		ps, _ := o.Providers(context.Background())
+		return len(ps) == 1 && ps[0].Running == 0 && ps[0].Free.MilliCPU == ps[0].Total.MilliCPU
+	})
+}
+
+// TestProviderLossFailsTheJob stops the provider running a task: the job
+// fails with provider_lost instead of staying in running.
+func TestProviderLossFailsTheJob(t *testing.T) {
+	net := startNet(t, 2)
+	o := net.Gateway.Orchestrator
+	s := wasmJob(upload(t, o, wasmtest.Loop()), 1)
+	s.Resources.Timeout = spec.Duration(10 * time.Minute)
+	j, err := o.SubmitJob(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := waitPhase(t, o, j.ID, api.PhaseRunning)
+	for _, p := range net.Providers {
+		if p.Host.ID().String() == rec.Tasks[0].Provider {
+			p.Close()
+		}
+	}
+	end := wait(t, o, j.ID)
+	if end.Phase != api.PhaseFailed || end.ErrorCode != "provider_lost" {
+		t.Fatalf("ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
+	}
+}
+
+// TestOrchestratorRestartLosesNoJob stops the gateway node while a task
+// runs, starts it again on the same data and ports, and sees the job
+// complete with the provider's result.
+func TestOrchestratorRestartLosesNoJob(t *testing.T) {
+	mod := buildExample(t, "./examples/matmul")
+	dir := t.TempDir()
+	net := startNet(t, 1, func(o *Options) { o.Dir = dir })
+	o := net.Gateway.Orchestrator
+	s := wasmJob(upload(t, o, mod), 1)
+	s.Args = []string{"160"}
+	j, err := o.SubmitJob(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitPhase(t, o, j.ID, api.PhaseRunning)
+	cfg := net.Gateway.Config()
+	if err := net.Gateway.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Pin the restarted node to the addresses it had, so the provider's
+	// result and reconnection find it.
+	restarted, err := net.RestartGateway(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := wait(t, restarted.Orchestrator, j.ID)
+	if end.Phase != api.PhaseCompleted {
+		t.Fatalf("after restart the job ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
+	}
+	if out := readOutput(t, restarted.Orchestrator, j.ID, 0, "c.txt"); len(out) == 0 {
+		t.Fatal("no output after restart")
+	}
+}
+
+func waitPhase(t *testing.T, o *orchestrator.Orchestrator, id string, phase api.Phase) *api.Job {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var after uint64
+	for {
+		j, err := o.WaitJob(ctx, id, after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.Phase == phase {
+			return j
+		}
+		if j.Phase.Terminal() || ctx.Err() != nil {
+			t.Fatalf("job %s reached %s (%s), never %s", id, j.Phase, j.Reason, phase)
+		}
+		after = j.Version
+	}
+}
+
+func eventually(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func buildExample(t *testing.T, pkg string) []byte {
+	t.Helper()
+	path, err := wasmbuild.Build(context.Background(), pkg)
+	if err != nil {
+		t.Fatalf("build %s: %v", pkg, err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+var _ = fmt.Sprint

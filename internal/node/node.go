@@ -1,0 +1,232 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/opensky-network/opensky/internal/config"
+	"github.com/opensky-network/opensky/internal/executor"
+	"github.com/opensky-network/opensky/internal/executor/wasm"
+	"github.com/opensky-network/opensky/internal/gateway"
+	"github.com/opensky-network/opensky/internal/identity"
+	"github.com/opensky-network/opensky/internal/orchestrator"
+	"github.com/opensky-network/opensky/internal/p2p"
+	"github.com/opensky-network/opensky/internal/p2p/wire"
+	"github.com/opensky-network/opensky/internal/provider"
+)
+
+// Version is the build's version, reported by the gateway.
+var Version = "0.1.0-dev"
+
+// Node is a running peer.
+type Node struct {
+	Host         *p2p.Host
+	Orchestrator *orchestrator.Orchestrator
+	Provider     *provider.Provider
+	// APIURL is the gateway's base URL when the gateway runs here.
+	APIURL string
+
+	cfg     config.Config
+	log     *slog.Logger
+	execs   []executor.Executor
+	stop    context.CancelFunc
+	serving sync.WaitGroup
+	once    sync.Once
+}
+
+// Start brings a node up from a validated configuration. On error nothing
+// is left running.
+func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	key, err := identity.LoadOrCreatePeerKey(filepath.Join(cfg.DataDir, "peer.key"))
+	if err != nil {
+		return nil, err
+	}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	n = &Node{cfg: cfg, log: log, stop: stop}
+	defer func() {
+		if err != nil {
+			n.Close()
+		}
+	}()
+	n.Host, err = p2p.New(ctx, p2p.Config{
+		PrivKey:     key,
+		ListenAddrs: cfg.P2P.Listen,
+		Bootstrap:   cfg.P2P.Bootstrap,
+		MDNS:        cfg.P2P.MDNS,
+		DHT:         cfg.P2P.DHT,
+		DHTServer:   cfg.Gateway.Enabled,
+		Logger:      log.With("component", "p2p"),
+	})
+	if err != nil {
+		return n, fmt.Errorf("p2p: %w", err)
+	}
+	if cfg.Gateway.Enabled {
+		if err := n.startGateway(runCtx, cfg, log); err != nil {
+			return n, err
+		}
+	}
+	if cfg.Provider.Enabled {
+		if err := n.startProvider(runCtx, cfg, log); err != nil {
+			return n, err
+		}
+	}
+	if cfg.P2P.DHT && cfg.Provider.Enabled {
+		go n.Host.Advertise(runCtx)
+	}
+	if len(cfg.P2P.Bootstrap) > 0 {
+		n.serving.Add(1)
+		go func() {
+			defer n.serving.Done()
+			n.keepBootstrap(runCtx, cfg.P2P.Bootstrap)
+		}()
+	}
+	return n, nil
+}
+
+// keepBootstrap redials bootstrap peers that dropped, e.g. a gateway that
+// restarted, so that presence and results flow again without a restart
+// here.
+func (n *Node) keepBootstrap(ctx context.Context, addrs []string) {
+	t := time.NewTicker(2 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, a := range addrs {
+			info, err := peer.AddrInfoFromString(a)
+			if err != nil || slices.Contains(n.Host.Peers(), info.ID) {
+				continue
+			}
+			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			if err := n.Host.Connect(cctx, a); err != nil {
+				n.log.Debug("bootstrap peer unreachable", "addr", a, "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	timeout, _ := cfg.Gateway.PresenceTimeoutDuration()
+	o, err := orchestrator.New(n.Host, orchestrator.Config{
+		DataDir:         filepath.Join(cfg.DataDir, "orchestrator"),
+		PresenceTimeout: timeout,
+		Version:         Version,
+		Logger:          log.With("component", "orchestrator"),
+	})
+	if err != nil {
+		return err
+	}
+	n.Orchestrator = o
+	if err := o.Start(ctx); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Gateway.Listen)
+	if err != nil {
+		return fmt.Errorf("gateway: listen on %s: %w", cfg.Gateway.Listen, err)
+	}
+	n.APIURL = "http://" + ln.Addr().String()
+	srv := gateway.New(o, gateway.WithLogger(log.With("component", "gateway")))
+	n.serving.Add(1)
+	go func() {
+		defer n.serving.Done()
+		if err := srv.Serve(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("gateway stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	pc := cfg.Provider
+	cpu, mem, disk, _ := pc.Capacity()
+	price, minPrice, _ := pc.Prices()
+	every, _ := pc.PresenceEvery()
+	dir := filepath.Join(cfg.DataDir, "provider")
+	w, err := wasm.New(ctx, wasm.WithCacheDir(filepath.Join(dir, "wasm-cache")), wasm.WithLogger(log.With("component", "wasm")))
+	if err != nil {
+		return fmt.Errorf("wasm executor: %w", err)
+	}
+	n.execs = append(n.execs, w)
+	p, err := provider.New(n.Host, n.execs, provider.Config{
+		DataDir:           dir,
+		Capacity:          wire.Capacity{MilliCPU: int64(cpu), MemoryBytes: int64(mem), DiskBytes: int64(disk)},
+		MaxTasks:          pc.MaxTasks,
+		PricePerCPUSecond: int64(price),
+		MinPrice:          int64(minPrice),
+		Labels:            pc.Labels,
+		PresenceInterval:  every,
+		Logger:            log.With("component", "provider"),
+	})
+	if err != nil {
+		return err
+	}
+	n.Provider = p
+	return p.Start(ctx)
+}
+
+// Config returns the node's configuration with its listen addresses
+// pinned to the ports it actually bound, so that a restart comes back at
+// the same addresses.
+func (n *Node) Config() config.Config {
+	c := n.cfg
+	c.P2P.Listen = nil
+	for _, a := range n.Host.Addrs() {
+		if i := strings.Index(a, "/p2p/"); i > 0 {
+			a = a[:i]
+		}
+		c.P2P.Listen = append(c.P2P.Listen, a)
+	}
+	if n.APIURL != "" {
+		c.Gateway.Listen = strings.TrimPrefix(n.APIURL, "http://")
+	}
+	return c
+}
+
+// Close stops the node's roles in reverse order of start. It is safe to
+// call more than once.
+func (n *Node) Close() error {
+	var errs []error
+	n.once.Do(func() {
+		if n.Provider != nil {
+			errs = append(errs, n.Provider.Close())
+		}
+		n.stop()
+		n.serving.Wait()
+		if n.Orchestrator != nil {
+			errs = append(errs, n.Orchestrator.Close())
+		}
+		for _, e := range n.execs {
+			if c, ok := e.(executor.Closer); ok {
+				errs = append(errs, c.Close(context.Background()))
+			}
+		}
+		if n.Host != nil {
+			errs = append(errs, n.Host.Close())
+		}
+	})
+	return errors.Join(errs...)
+}

@@ -1,0 +1,63 @@
+package orchestrator
+
+import (
+	"sync"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/api"
+)
+
+// jobState is a job's live record. Every change goes through update, which
+// bumps the version, persists the record and wakes waiters.
+type jobState struct {
+	mu      sync.Mutex
+	rec     *api.Job
+	changed chan struct{}
+	cancel  func(reason string) // set while the job runs
+}
+
+func newJobState(j *api.Job) *jobState {
+	return &jobState{rec: j, changed: make(chan struct{})}
+}
+
+// snapshot returns a deep-enough copy of the record for readers.
+func (s *jobState) snapshot() (*api.Job, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneJob(s.rec), s.changed
+}
+
+func cloneJob(j *api.Job) *api.Job {
+	c := *j
+	c.Events = append([]api.Event(nil), j.Events...)
+	c.Tasks = append([]api.Task(nil), j.Tasks...)
+	return &c
+}
+
+// update applies fn to the record under the job's lock, persists it and
+// wakes waiters. fn returns false to say nothing changed.
+func (o *Orchestrator) update(s *jobState, fn func(j *api.Job) bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !fn(s.rec) {
+		return nil
+	}
+	s.rec.Version++
+	s.rec.UpdatedAt = time.Now().UTC()
+	if err := o.store.put(s.rec); err != nil {
+		o.log.Error("persist job", "job", s.rec.ID, "err", err)
+		return err
+	}
+	close(s.changed)
+	s.changed = make(chan struct{})
+	return nil
+}
+
+// event appends a timeline entry, and moves the job to phase when it is
+// not empty.
+func event(j *api.Job, phase api.Phase, msg string) {
+	if phase != "" {
+		j.Phase = phase
+	}
+	j.Events = append(j.Events, api.Event{Time: time.Now().UTC(), Phase: j.Phase, Message: msg})
+}

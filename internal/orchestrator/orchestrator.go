@@ -1,0 +1,181 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/blob"
+	"github.com/opensky-network/opensky/internal/gateway"
+	"github.com/opensky-network/opensky/internal/orchestrator/selection"
+	"github.com/opensky-network/opensky/internal/p2p"
+	"github.com/opensky-network/opensky/internal/p2p/wire"
+)
+
+// Network is what the orchestrator needs of its libp2p host.
+type Network interface {
+	ID() peer.ID
+	Addrs() []string
+	Call(ctx context.Context, p peer.ID, proto string, req, resp wire.Message, maxResp int) error
+	Handle(proto string, maxReq int, fn p2p.Handler)
+	SubscribePresence(ctx context.Context, fn func(from peer.ID, p wire.Presence)) error
+}
+
+// Config tunes the orchestrator. Zero values take the defaults.
+type Config struct {
+	// DataDir holds the job store, uploaded blobs and collected outputs.
+	DataDir string
+	// PresenceTimeout is how long a provider may stay silent before it is
+	// considered gone (default 10s).
+	PresenceTimeout time.Duration
+	// MatchTimeout is how long a task may wait for a provider (default 60s).
+	MatchTimeout time.Duration
+	// BidTimeout bounds one bid round trip (default 2s).
+	BidTimeout time.Duration
+	// BidFanout is how many ranked candidates are asked per round (default 3).
+	BidFanout int
+	// InlineInputBytes: blob inputs up to this size travel inside the
+	// dispatch; larger ones are fetched by the provider (default 64 KiB).
+	InlineInputBytes int64
+	// Version is reported by Node.
+	Version string
+	Logger  *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.PresenceTimeout <= 0 {
+		c.PresenceTimeout = 10 * time.Second
+	}
+	if c.MatchTimeout <= 0 {
+		c.MatchTimeout = 60 * time.Second
+	}
+	if c.BidTimeout <= 0 {
+		c.BidTimeout = 2 * time.Second
+	}
+	if c.BidFanout <= 0 {
+		c.BidFanout = 3
+	}
+	if c.InlineInputBytes <= 0 {
+		c.InlineInputBytes = 64 << 10
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Orchestrator owns jobs from submission to a terminal phase. It implements
+// gateway.Backend.
+type Orchestrator struct {
+	cfg      Config
+	log      *slog.Logger
+	net      Network
+	store    *jobStore
+	blobs    *blob.Store
+	outputs  string
+	pipeline selection.Pipeline
+	presence *presenceTable
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu    sync.Mutex
+	jobs  map[string]*jobState // jobs not yet terminal, and recent ones
+	tasks map[string]*taskRun  // dispatched tasks by task ID
+	load  map[string]wire.Capacity
+	freed chan struct{}
+}
+
+var _ gateway.Backend = (*Orchestrator)(nil)
+
+// New opens the orchestrator's store under cfg.DataDir and registers its
+// protocol handlers on net. Call Start to resume stored jobs and begin.
+func New(net Network, cfg Config) (*Orchestrator, error) {
+	cfg.setDefaults()
+	if cfg.DataDir == "" {
+		return nil, errors.New("orchestrator: data directory is required")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("orchestrator: %w", err)
+	}
+	st, err := openJobStore(filepath.Join(cfg.DataDir, "jobs.db"))
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "blobs"), 256<<20)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	o := &Orchestrator{
+		cfg:      cfg,
+		log:      cfg.Logger,
+		net:      net,
+		store:    st,
+		blobs:    blobs,
+		outputs:  filepath.Join(cfg.DataDir, "outputs"),
+		pipeline: selection.Default(),
+		presence: newPresenceTable(),
+		jobs:     map[string]*jobState{},
+		tasks:    map[string]*taskRun{},
+	}
+	net.Handle(wire.ProtocolResult, wire.MaxResult, o.handleResult)
+	net.Handle(wire.ProtocolBlob, wire.MaxControlMessage, o.handleBlob)
+	return o, nil
+}
+
+// Start subscribes to presence and resumes every stored job that is not
+// terminal. The orchestrator runs until Close.
+func (o *Orchestrator) Start(ctx context.Context) error {
+	o.ctx, o.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if err := o.net.SubscribePresence(o.ctx, o.presence.observe); err != nil {
+		return fmt.Errorf("orchestrator: subscribe presence: %w", err)
+	}
+	var resume []*api.Job
+	err := o.store.each(func(j *api.Job) error {
+		if !j.Phase.Terminal() {
+			resume = append(resume, j)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("orchestrator: load jobs: %w", err)
+	}
+	for _, j := range resume {
+		o.log.Info("resuming job", "job", j.ID, "phase", j.Phase)
+		js := newJobState(j)
+		o.mu.Lock()
+		o.jobs[j.ID] = js
+		o.mu.Unlock()
+		o.launch(js)
+	}
+	return nil
+}
+
+// Close stops every job goroutine (jobs stay persisted and resume on the
+// next Start) and closes the store.
+func (o *Orchestrator) Close() error {
+	if o.cancel != nil {
+		o.cancel()
+	}
+	o.wg.Wait()
+	return o.store.close()
+}
+
+// Node describes this orchestrator's peer.
+func (o *Orchestrator) Node(context.Context) api.Node {
+	return api.Node{Peer: o.net.ID().String(), Addrs: o.net.Addrs(), Version: o.cfg.Version}
+}
+
+// Providers lists the providers currently announcing themselves.
+func (o *Orchestrator) Providers(context.Context) ([]api.Provider, error) {
+	return o.presence.list(o.inflight), nil
+}

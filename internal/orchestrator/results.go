@@ -1,0 +1,170 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/p2p"
+	"github.com/opensky-network/opensky/internal/p2p/wire"
+	"github.com/opensky-network/opensky/internal/safepath"
+	"github.com/opensky-network/opensky/internal/verify"
+)
+
+// Errors a provider gets back when its result is refused.
+var (
+	errNotYourTask   = errors.New("task was not dispatched to this provider")
+	errReceiptSigner = errors.New("receipt not signed by the sending provider")
+)
+
+// handleResult receives a finished task from a provider: it checks the
+// signed receipt against the task and the bytes received (the output root
+// is recomputed here), stores outputs and logs, and hands the outcome to
+// the task's goroutine.
+func (o *Orchestrator) handleResult(ctx context.Context, from peer.ID, req *p2p.Request) (wire.Message, error) {
+	var res wire.Result
+	if err := req.Decode(&res); err != nil {
+		return nil, err
+	}
+	var rc wire.Receipt
+	signer, err := wire.Open(res.Receipt, wire.MaxControlMessage, &rc)
+	if err != nil {
+		return nil, fmt.Errorf("receipt: %w", err)
+	}
+	if signer != from || rc.Provider != from.String() {
+		return nil, errReceiptSigner
+	}
+	run := o.lookup(rc.TaskID)
+	if run == nil {
+		// Cancelled, failed over, or already recorded: nothing to pay.
+		return &wire.ResultAck{TaskID: rc.TaskID, Known: false}, nil
+	}
+	if run.provider != from {
+		return nil, errNotYourTask
+	}
+	out := resultOutcome{receipt: rc, sealed: res.Receipt}
+	if err := o.checkAndStore(run, &rc, &res); err != nil {
+		out.failed, out.code, out.reason = true, "invalid_result", err.Error()
+	} else if rc.Error != "" {
+		out.failed, out.code, out.reason = true, nonEmpty(rc.ErrorCode, "task_error"), rc.Error
+	}
+	if !o.unregister(run) {
+		return &wire.ResultAck{TaskID: rc.TaskID, Known: false}, nil
+	}
+	run.result <- out
+	return &wire.ResultAck{TaskID: rc.TaskID, Known: true}, nil
+}
+
+// checkAndStore writes a result's files to a staging directory, checks the
+// receipt's output root against them, then keeps them as the shard's
+// outputs (the first replica to arrive wins; later ones are only compared)
+// and stores the task's logs.
+func (o *Orchestrator) checkAndStore(run *taskRun, rc *wire.Receipt, res *wire.Result) error {
+	jobDir := filepath.Join(o.outputs, run.jobID)
+	if err := os.MkdirAll(jobDir, 0o700); err != nil {
+		return err
+	}
+	stage, err := os.MkdirTemp(jobDir, ".stage-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(stage)
+	for _, f := range res.Outputs {
+		p, err := safepath.Join(stage, f.Path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, f.Data, 0o600); err != nil {
+			return err
+		}
+	}
+	root, err := verify.TaskRoot(stage, rc.ExitCode, res.Stdout, res.Stderr)
+	if err != nil {
+		return err
+	}
+	if root.String() != rc.OutputRoot {
+		return fmt.Errorf("output root mismatch: receipt says %s, received bytes give %s", rc.OutputRoot, root)
+	}
+	if rc.Error == "" {
+		final := filepath.Join(jobDir, fmt.Sprintf("shard-%d", run.shard))
+		if err := os.Rename(stage, final); err != nil && !isNotEmpty(err) {
+			return err
+		}
+	}
+	return o.store.putLog(run.jobID, api.TaskLog{
+		TaskID: rc.TaskID, Shard: rc.Shard, Replica: rc.Replica,
+		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Truncated: res.Truncated,
+	})
+}
+
+// isNotEmpty reports a rename onto a shard directory another replica
+// already filled.
+func isNotEmpty(err error) bool {
+	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
+}
+
+// record writes a task's checked result into the job.
+func (o *Orchestrator) record(js *jobState, idx int, r resultOutcome) taskOutcome {
+	rc := r.receipt
+	o.update(js, func(j *api.Job) bool {
+		t := &j.Tasks[idx]
+		t.ExitCode, t.OutputRoot, t.Receipt = rc.ExitCode, rc.OutputRoot, r.sealed
+		t.CPUMs, t.WallMs, t.PeakMemory, t.Price = rc.Usage.CPUMs, rc.Usage.WallMs, rc.Usage.PeakMemory, rc.Price
+		t.FinishedAt = time.Now().UTC()
+		if r.failed {
+			t.Phase, t.Error, t.ErrorCode = api.PhaseFailed, r.reason, r.code
+		} else {
+			t.Phase = api.PhaseCompleted
+		}
+		return true
+	})
+	if r.failed {
+		return taskOutcome{idx: idx, failed: true, code: r.code, reason: fmt.Sprintf("shard %d: %s", rc.Shard, r.reason)}
+	}
+	return taskOutcome{idx: idx}
+}
+
+// handleBlob serves an uploaded blob to a provider that holds a task
+// needing it, and to no one else.
+func (o *Orchestrator) handleBlob(_ context.Context, from peer.ID, req *p2p.Request) (wire.Message, error) {
+	var br wire.BlobRequest
+	if err := req.Decode(&br); err != nil {
+		return nil, err
+	}
+	if !o.mayFetch(from, br.Hash) {
+		return &wire.BlobResponse{Hash: br.Hash, Found: false}, nil
+	}
+	data, err := o.blobs.Read(br.Hash)
+	if err != nil {
+		return &wire.BlobResponse{Hash: br.Hash, Found: false}, nil
+	}
+	return &wire.BlobResponse{Hash: br.Hash, Found: true, Data: data}, nil
+}
+
+func (o *Orchestrator) mayFetch(p peer.ID, hash string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, run := range o.tasks {
+		if run.provider == p && run.blobs[hash] {
+			return true
+		}
+	}
+	return false
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,131 @@
+package orchestrator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/opensky-network/opensky/internal/api"
+)
+
+// cancelCause is the cause of a job's context when the consumer cancels it
+// (as opposed to the orchestrator shutting down, which leaves the job to
+// resume on the next start).
+type cancelCause struct{ reason string }
+
+func (c *cancelCause) Error() string { return "cancelled: " + c.reason }
+
+// failFast is the cause when a sibling task failed and the job stops.
+var errSiblingFailed = errors.New("another task of the job failed")
+
+// taskOutcome is how one task ended, from the job's point of view.
+type taskOutcome struct {
+	idx       int
+	failed    bool
+	cancelled bool
+	shutdown  bool
+	code      string
+	reason    string
+}
+
+// launch starts the goroutine that drives a job to a terminal phase.
+func (o *Orchestrator) launch(js *jobState) {
+	ctx, cancel := context.WithCancelCause(o.ctx)
+	js.mu.Lock()
+	js.cancel = func(reason string) { cancel(&cancelCause{reason: reason}) }
+	js.mu.Unlock()
+	o.wg.Add(1)
+	go func() {
+		defer o.wg.Done()
+		defer cancel(nil)
+		o.runJob(ctx, cancel, js)
+	}()
+}
+
+func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFunc, js *jobState) {
+	rec, _ := js.snapshot()
+	if rec.Phase == api.PhaseQueued {
+		o.update(js, func(j *api.Job) bool {
+			event(j, api.PhaseMatching, "matching providers")
+			return true
+		})
+	}
+	outcomes := make(chan taskOutcome, len(rec.Tasks))
+	var wg sync.WaitGroup
+	for i, t := range rec.Tasks {
+		if t.Phase.Terminal() {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out := o.runTask(ctx, js, i)
+			if out.failed {
+				cancel(errSiblingFailed)
+			}
+			outcomes <- out
+		}()
+	}
+	wg.Wait()
+	close(outcomes)
+
+	var first *taskOutcome
+	for out := range outcomes {
+		if out.shutdown {
+			// The orchestrator is stopping: leave the job as persisted so
+			// that it resumes on the next start.
+			return
+		}
+		if out.failed && (first == nil || out.idx < first.idx) {
+			first = &out
+		}
+	}
+	var cc *cancelCause
+	switch {
+	case first != nil:
+		o.finish(js, api.PhaseFailed, first.code, first.reason)
+	case errors.As(context.Cause(ctx), &cc):
+		o.finish(js, api.PhaseCancelled, "cancelled", cc.reason)
+	case o.ctx.Err() != nil:
+		return
+	default:
+		o.complete(js)
+	}
+}
+
+// finish moves a job to a terminal phase other than completed.
+func (o *Orchestrator) finish(js *jobState, phase api.Phase, code, reason string) {
+	o.update(js, func(j *api.Job) bool {
+		for i := range j.Tasks {
+			if !j.Tasks[i].Phase.Terminal() {
+				j.Tasks[i].Phase = api.PhaseCancelled
+			}
+		}
+		j.ErrorCode, j.Reason = code, reason
+		j.Cost = jobCost(j)
+		event(j, phase, reason)
+		return true
+	})
+	o.forget(js)
+}
+
+// forget drops a terminal job from memory; readers fall back to the store.
+func (o *Orchestrator) forget(js *jobState) {
+	rec, _ := js.snapshot()
+	o.mu.Lock()
+	delete(o.jobs, rec.ID)
+	o.mu.Unlock()
+}
+
+func jobCost(j *api.Job) int64 {
+	var c int64
+	for _, t := range j.Tasks {
+		c += t.Price
+	}
+	return c
+}
+
+func taskFailure(code, format string, args ...any) taskOutcome {
+	return taskOutcome{failed: true, code: code, reason: fmt.Sprintf(format, args...)}
+}

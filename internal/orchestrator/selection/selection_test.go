@@ -1,0 +1,92 @@
+package selection
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/p2p/wire"
+)
+
+func cand(peer string, cpu int64, price int64, labels map[string]string) Candidate {
+	return Candidate{
+		Peer:     peer,
+		LastSeen: time.Unix(100, 0),
+		Presence: wire.Presence{
+			Peer:              peer,
+			Engines:           []string{"wasm"},
+			Total:             wire.Capacity{MilliCPU: cpu, MemoryBytes: 1 << 30, DiskBytes: 1 << 30},
+			PricePerCPUSecond: price,
+			Labels:            labels,
+		},
+	}
+}
+
+func TestSelectFiltersAndRanks(t *testing.T) {
+	busy := cand("busy", 4000, 10, nil)
+	busy.InFlight = wire.Capacity{MilliCPU: 3500}
+	stale := cand("stale", 4000, 10, nil)
+	stale.LastSeen = time.Unix(50, 0)
+	docker := cand("docker", 4000, 10, nil)
+	docker.Presence.Engines = []string{"docker"}
+	cands := []Candidate{
+		cand("cheap", 4000, 1, map[string]string{"arch": "amd64"}),
+		cand("pricey", 4000, 500, map[string]string{"arch": "amd64"}),
+		cand("arm", 4000, 1, map[string]string{"arch": "arm64"}),
+		busy, stale, docker,
+		cand("excluded", 4000, 1, map[string]string{"arch": "amd64"}),
+	}
+	req := &Request{
+		Engine:      "wasm",
+		Resources:   wire.Capacity{MilliCPU: 1000, MemoryBytes: 64 << 20},
+		TimeoutMs:   10_000,
+		Constraints: []string{"arch=amd64"},
+		MaxPrice:    1000,
+		Exclude:     map[string]bool{"excluded": true},
+		Now:         time.Unix(101, 0),
+		FreshWithin: 10 * time.Second,
+	}
+	out := Default().Select(req, cands)
+	if len(out.Ranked) != 1 || out.Ranked[0].Peer != "cheap" {
+		t.Fatalf("ranked = %+v, rejected = %v", out.Ranked, out.Rejected)
+	}
+	want := map[string]string{
+		"pricey":   "price:",
+		"arm":      "constraints:",
+		"busy":     "resources:",
+		"stale":    "presence:",
+		"docker":   "engine:",
+		"excluded": "excluded:",
+	}
+	for peer, prefix := range want {
+		if !strings.HasPrefix(out.Rejected[peer], prefix) {
+			t.Errorf("%s rejected for %q, want prefix %q", peer, out.Rejected[peer], prefix)
+		}
+	}
+}
+
+func TestRankingPrefersFreeAndCheap(t *testing.T) {
+	a := cand("a", 4000, 10, nil)
+	a.InFlight = wire.Capacity{MilliCPU: 3000}
+	b := cand("b", 4000, 10, nil)
+	out := Default().Select(&Request{Engine: "wasm", Resources: wire.Capacity{MilliCPU: 500}}, []Candidate{a, b})
+	if len(out.Ranked) != 2 || out.Ranked[0].Peer != "b" {
+		t.Fatalf("want b first (more free), got %+v", out.Ranked)
+	}
+	c := cand("c", 4000, 1, nil)
+	d := cand("d", 4000, 1000, nil)
+	out = Default().Select(&Request{Engine: "wasm"}, []Candidate{d, c})
+	if out.Ranked[0].Peer != "c" {
+		t.Fatalf("want cheaper c first, got %+v", out.Ranked)
+	}
+}
+
+func TestSatisfies(t *testing.T) {
+	l := map[string]string{"arch": "amd64", "gpu": ""}
+	cases := map[string]bool{"arch=amd64": true, "arch=arm64": false, "arch!=arm64": true, "arch!=amd64": false, "gpu": true, "region": false, "region!=eu": true}
+	for con, want := range cases {
+		if got := Satisfies(l, con); got != want {
+			t.Errorf("Satisfies(%q) = %v", con, got)
+		}
+	}
+}

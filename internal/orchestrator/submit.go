@@ -1,0 +1,100 @@
+package orchestrator
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/blob"
+	"github.com/opensky-network/opensky/internal/gateway"
+	"github.com/opensky-network/opensky/internal/spec"
+)
+
+var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func newJobID() string {
+	var b [10]byte
+	rand.Read(b[:])
+	return "j-" + strings.ToLower(idEncoding.EncodeToString(b[:]))
+}
+
+func taskID(jobID string, shard, replica int) string {
+	return fmt.Sprintf("%s.%d.%d", jobID, shard, replica)
+}
+
+// SubmitJob accepts a job. The spec is defaulted and validated again here:
+// the orchestrator never trusts its caller to have done it.
+func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, error) {
+	if o.ctx == nil || o.ctx.Err() != nil {
+		return nil, fmt.Errorf("orchestrator is not running: %w", gateway.ErrUnavailable)
+	}
+	s.Default()
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.RequireResolved(); err != nil {
+		return nil, err
+	}
+	if err := o.checkBlobs(&s); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	j := &api.Job{ID: newJobID(), Spec: s, CreatedAt: now, UpdatedAt: now}
+	for shard := range s.Shards {
+		for replica := range s.Replicas {
+			j.Tasks = append(j.Tasks, api.Task{ID: taskID(j.ID, shard, replica), Shard: shard, Replica: replica, Phase: api.PhaseQueued})
+		}
+	}
+	event(j, api.PhaseQueued, fmt.Sprintf("accepted: %d shard(s) × %d replica(s)", s.Shards, s.Replicas))
+	j.Version = 1
+	if err := o.store.put(j); err != nil {
+		return nil, fmt.Errorf("persist job: %w", err)
+	}
+	js := newJobState(j)
+	o.mu.Lock()
+	o.jobs[j.ID] = js
+	o.mu.Unlock()
+	o.log.Debug("job accepted", "job", j.ID, "engine", s.Engine, "shards", s.Shards, "replicas", s.Replicas)
+	o.launch(js)
+	rec, _ := js.snapshot()
+	return rec, nil
+}
+
+// checkBlobs makes sure every blob the job references was uploaded.
+func (o *Orchestrator) checkBlobs(s *spec.Job) error {
+	var missing []api.Problem
+	if s.Module != "" && !o.blobs.Has(s.Module) {
+		missing = append(missing, api.Problem{Path: "module", Message: s.Module + " was not uploaded"})
+	}
+	for i, in := range s.Inputs {
+		if in.Blob != "" && !o.blobs.Has(in.Blob) {
+			missing = append(missing, api.Problem{Path: fmt.Sprintf("inputs[%d].blob", i), Message: in.Blob + " was not uploaded"})
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	ve := &spec.ValidationError{}
+	for _, p := range missing {
+		ve.Problems = append(ve.Problems, spec.Problem{Path: p.Path, Message: p.Message})
+	}
+	return fmt.Errorf("%w: %w", gateway.ErrBlobNotFound, ve)
+}
+
+// PutBlob stores an uploaded module or input file.
+func (o *Orchestrator) PutBlob(ctx context.Context, r io.Reader, max int64) (api.Blob, error) {
+	ref, n, err := o.blobs.Put(ctx, r, max)
+	if errors.Is(err, blob.ErrTooLarge) {
+		return api.Blob{}, fmt.Errorf("%w: %w", gateway.ErrTooLarge, err)
+	}
+	if err != nil {
+		return api.Blob{}, err
+	}
+	return api.Blob{Hash: ref, Size: n}, nil
+}

@@ -1,0 +1,358 @@
+package orchestrator
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/orchestrator/selection"
+	"github.com/opensky-network/opensky/internal/p2p/wire"
+	"github.com/opensky-network/opensky/internal/pricing"
+	"github.com/opensky-network/opensky/internal/spec"
+)
+
+// taskRun is a dispatched task waiting for its result.
+type taskRun struct {
+	jobID    string
+	taskID   string
+	idx      int
+	shard    int
+	provider peer.ID
+	res      wire.Capacity
+	blobs    map[string]bool // blobs the provider may fetch for this task
+	result   chan resultOutcome
+}
+
+// resultOutcome is a checked result, ready to be recorded.
+type resultOutcome struct {
+	receipt wire.Receipt
+	sealed  []byte
+	failed  bool
+	code    string
+	reason  string
+}
+
+// runTask drives one task: match, dispatch, await its result.
+func (o *Orchestrator) runTask(ctx context.Context, js *jobState, idx int) taskOutcome {
+	rec, _ := js.snapshot()
+	t := rec.Tasks[idx]
+	var run *taskRun
+	if t.Phase == api.PhaseRunning && t.Provider != "" {
+		// Resumed after a restart: the provider still holds the task and
+		// will deliver its result.
+		pid, err := peer.Decode(t.Provider)
+		if err != nil {
+			return o.failTask(js, idx, taskFailure("internal", "stored provider %q: %v", t.Provider, err))
+		}
+		run = o.newRun(rec, idx, pid)
+		o.register(run)
+	} else {
+		var out *taskOutcome
+		run, out = o.place(ctx, js, idx)
+		if out != nil {
+			return o.endTask(js, idx, *out)
+		}
+	}
+	return o.await(ctx, js, idx, run)
+}
+
+func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID) *taskRun {
+	s := &j.Spec
+	run := &taskRun{
+		jobID: j.ID, taskID: j.Tasks[idx].ID, idx: idx, shard: j.Tasks[idx].Shard, provider: p,
+		res:    resources(s),
+		blobs:  map[string]bool{},
+		result: make(chan resultOutcome, 1),
+	}
+	if s.Module != "" {
+		run.blobs[s.Module] = true
+	}
+	for _, in := range s.Inputs {
+		if in.Blob != "" {
+			run.blobs[in.Blob] = true
+		}
+	}
+	return run
+}
+
+func resources(s *spec.Job) wire.Capacity {
+	return wire.Capacity{
+		MilliCPU:    int64(s.Resources.CPU),
+		MemoryBytes: int64(s.Resources.Memory),
+		DiskBytes:   int64(s.Resources.Disk),
+		GPUs:        int64(s.Resources.GPU),
+	}
+}
+
+// place finds a provider for the task and dispatches it there. It retries
+// until MatchTimeout, waking when presence changes or capacity frees up.
+func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskRun, *taskOutcome) {
+	rec, _ := js.snapshot()
+	s := &rec.Spec
+	t := rec.Tasks[idx]
+	req := &selection.Request{
+		Engine:      string(s.Engine),
+		Resources:   resources(s),
+		TimeoutMs:   time.Duration(s.Resources.Timeout).Milliseconds(),
+		Constraints: s.Constraints,
+		FreshWithin: o.cfg.PresenceTimeout,
+	}
+	if s.MaxPrice > 0 {
+		req.MaxPrice = int64(s.MaxPrice) / int64(len(rec.Tasks))
+	}
+	deadline := time.Now().Add(o.cfg.MatchTimeout)
+	backoff := time.Millisecond
+	declined := map[string]string{}
+	for {
+		req.Now = time.Now()
+		req.Exclude = o.replicaHolders(js, t.Shard, idx)
+		out := o.pipeline.Select(req, o.presence.candidates(o.inflight))
+		for i, c := range out.Ranked {
+			if i == o.cfg.BidFanout {
+				break
+			}
+			run, why := o.tryProvider(ctx, js, idx, req, c)
+			if run != nil {
+				return run, nil
+			}
+			declined[c.Peer] = why
+		}
+		if err := ctx.Err(); err != nil {
+			out := o.stopped(ctx)
+			return nil, &out
+		}
+		if time.Now().After(deadline) {
+			out := taskFailure("no_providers", "no provider accepted the task within %s: %s", o.cfg.MatchTimeout, summarize(out.Rejected, declined))
+			return nil, &out
+		}
+		timer := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+		case <-o.presence.wait():
+		case <-o.capacityFreed():
+		case <-timer.C:
+		}
+		timer.Stop()
+		backoff = min(backoff*2, 250*time.Millisecond)
+	}
+}
+
+// tryProvider asks one candidate for a bid and dispatches to it when it
+// accepts. It returns the registered run, or why the provider was passed.
+func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, req *selection.Request, c selection.Ranked) (*taskRun, string) {
+	pid, err := peer.Decode(c.Peer)
+	if err != nil {
+		return nil, "bad peer id"
+	}
+	rec, _ := js.snapshot()
+	t := rec.Tasks[idx]
+	bctx, cancel := context.WithTimeout(ctx, o.cfg.BidTimeout)
+	defer cancel()
+	var bid wire.Bid
+	err = o.net.Call(bctx, pid, wire.ProtocolBid, &wire.BidRequest{
+		JobID: rec.ID, TaskID: t.ID, Engine: req.Engine, Resources: req.Resources,
+		TimeoutMs: req.TimeoutMs, MaxPrice: req.MaxPrice,
+	}, &bid, wire.MaxControlMessage)
+	switch {
+	case err != nil:
+		return nil, "bid failed: " + err.Error()
+	case !bid.Accept:
+		return nil, "declined: " + bid.Reason
+	case bid.TaskID != t.ID:
+		return nil, "bid for another task"
+	case req.MaxPrice > 0 && pricing.WorstCase(bid.Price, 0, req.Resources.MilliCPU, req.TimeoutMs) > req.MaxPrice:
+		return nil, "bid over the price cap"
+	}
+	run := o.newRun(rec, idx, pid)
+	ts, err := o.taskSpec(rec, idx)
+	if err != nil {
+		return nil, err.Error()
+	}
+	o.register(run)
+	var ack wire.DispatchAck
+	dctx, dcancel := context.WithTimeout(ctx, o.cfg.BidTimeout)
+	defer dcancel()
+	err = o.net.Call(dctx, pid, wire.ProtocolDispatch, &wire.Dispatch{Task: ts, Price: bid.Price}, &ack, wire.MaxControlMessage)
+	if err != nil || !ack.Accepted {
+		o.unregister(run)
+		if err != nil {
+			return nil, "dispatch failed: " + err.Error()
+		}
+		return nil, "dispatch refused: " + ack.Reason
+	}
+	o.update(js, func(j *api.Job) bool {
+		tk := &j.Tasks[idx]
+		tk.Phase, tk.Provider, tk.StartedAt = api.PhaseRunning, c.Peer, time.Now().UTC()
+		tk.Attempts++
+		if j.Phase == api.PhaseMatching || j.Phase == api.PhaseQueued {
+			event(j, api.PhaseRunning, "running")
+		}
+		return true
+	})
+	return run, ""
+}
+
+// taskSpec builds the wire form of task idx.
+func (o *Orchestrator) taskSpec(j *api.Job, idx int) (wire.TaskSpec, error) {
+	s := &j.Spec
+	t := j.Tasks[idx]
+	ts := wire.TaskSpec{
+		JobID: j.ID, TaskID: t.ID, Shard: t.Shard, Shards: s.Shards, Replica: t.Replica,
+		Engine: string(s.Engine), ModuleHash: s.Module, Image: s.Image,
+		Entrypoint: s.Entrypoint, WorkingDir: s.WorkingDir, Args: s.Args, Env: s.Env,
+		Resources: resources(s), TimeoutMs: time.Duration(s.Resources.Timeout).Milliseconds(),
+		Seed: Seed(j.ID, t.Shard),
+	}
+	if s.Stdin != "" {
+		ts.Stdin = []byte(s.Stdin)
+	}
+	for _, out := range s.Outputs {
+		ts.Outputs = append(ts.Outputs, out.Path)
+	}
+	inlined := int64(0)
+	for _, in := range s.Inputs {
+		switch {
+		case in.Blob == "":
+			ts.Inputs = append(ts.Inputs, wire.File{Path: in.Name, Data: []byte(in.Content)})
+		default:
+			size, err := o.blobs.Size(in.Blob)
+			if err != nil {
+				return ts, fmt.Errorf("input %s: %w", in.Name, err)
+			}
+			if size <= o.cfg.InlineInputBytes && inlined+size <= 2<<20 {
+				data, err := o.blobs.Read(in.Blob)
+				if err != nil {
+					return ts, fmt.Errorf("input %s: %w", in.Name, err)
+				}
+				inlined += size
+				ts.Inputs = append(ts.Inputs, wire.File{Path: in.Name, Data: data})
+				continue
+			}
+			ts.InputRefs = append(ts.InputRefs, wire.BlobRef{Path: in.Name, Hash: in.Blob, Size: size})
+		}
+	}
+	return ts, nil
+}
+
+// Seed derives a task's random seed from its job and shard, so that the
+// replicas of a shard see the same randomness.
+func Seed(jobID string, shard int) uint64 {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s/%d", jobID, shard))
+	return binary.BigEndian.Uint64(sum[:8])
+}
+
+// replicaHolders lists the providers already holding another replica of
+// the shard.
+func (o *Orchestrator) replicaHolders(js *jobState, shard, self int) map[string]bool {
+	rec, _ := js.snapshot()
+	out := map[string]bool{}
+	for i, t := range rec.Tasks {
+		if i != self && t.Shard == shard && t.Provider != "" {
+			out[t.Provider] = true
+		}
+	}
+	return out
+}
+
+// await waits for a dispatched task's result, its cancellation, or the
+// loss of its provider.
+func (o *Orchestrator) await(ctx context.Context, js *jobState, idx int, run *taskRun) taskOutcome {
+	tick := time.NewTicker(max(o.cfg.PresenceTimeout/4, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case r := <-run.result:
+			return o.record(js, idx, r)
+		case <-ctx.Done():
+			o.unregister(run)
+			if o.ctx.Err() == nil {
+				o.sendCancel(run, context.Cause(ctx))
+			}
+			return o.endTask(js, idx, o.stopped(ctx))
+		case <-tick.C:
+			if since := time.Since(o.presence.lastSeen(run.provider.String())); since > o.cfg.PresenceTimeout {
+				o.unregister(run)
+				return o.endTask(js, idx, taskFailure("provider_lost", "provider %s stopped answering (no presence for %s)", shortPeer(run.provider.String()), since.Round(time.Millisecond)))
+			}
+		}
+	}
+}
+
+// stopped says how a task ended when its context did.
+func (o *Orchestrator) stopped(ctx context.Context) taskOutcome {
+	var cc *cancelCause
+	switch cause := context.Cause(ctx); {
+	case o.ctx.Err() != nil:
+		return taskOutcome{shutdown: true}
+	case errors.As(cause, &cc):
+		return taskOutcome{cancelled: true, code: "cancelled", reason: cc.reason}
+	default:
+		return taskOutcome{cancelled: true, code: "cancelled", reason: cause.Error()}
+	}
+}
+
+func (o *Orchestrator) sendCancel(run *taskRun, cause error) {
+	ctx, cancel := context.WithTimeout(o.ctx, o.cfg.BidTimeout)
+	defer cancel()
+	var ack wire.CancelAck
+	tid := run.taskID
+	if err := o.net.Call(ctx, run.provider, wire.ProtocolDispatch, &wire.Cancel{TaskID: tid, Reason: cause.Error()}, &ack, wire.MaxControlMessage); err != nil {
+		o.log.Warn("cancel not delivered", "task", tid, "provider", run.provider, "err", err)
+	}
+}
+
+// endTask records a task that ended without a result.
+func (o *Orchestrator) endTask(js *jobState, idx int, out taskOutcome) taskOutcome {
+	out.idx = idx
+	if out.shutdown {
+		return out
+	}
+	o.update(js, func(j *api.Job) bool {
+		t := &j.Tasks[idx]
+		if out.failed {
+			t.Phase = api.PhaseFailed
+		} else {
+			t.Phase = api.PhaseCancelled
+		}
+		t.Error, t.ErrorCode, t.FinishedAt = out.reason, out.code, time.Now().UTC()
+		return true
+	})
+	return out
+}
+
+func (o *Orchestrator) failTask(js *jobState, idx int, out taskOutcome) taskOutcome {
+	return o.endTask(js, idx, out)
+}
+
+func summarize(rejected, declined map[string]string) string {
+	if len(rejected)+len(declined) == 0 {
+		return "no providers are online"
+	}
+	var parts []string
+	for p, why := range rejected {
+		parts = append(parts, shortPeer(p)+": "+why)
+	}
+	for p, why := range declined {
+		parts = append(parts, shortPeer(p)+": "+why)
+	}
+	sort.Strings(parts)
+	if len(parts) > 5 {
+		parts = append(parts[:5], fmt.Sprintf("and %d more", len(parts)-5))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func shortPeer(p string) string {
+	if len(p) > 12 {
+		return "…" + p[len(p)-8:]
+	}
+	return p
+}

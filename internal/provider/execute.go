@@ -1,0 +1,276 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/opensky-network/opensky/internal/executor"
+	"github.com/opensky-network/opensky/internal/p2p"
+	"github.com/opensky-network/opensky/internal/p2p/wire"
+	"github.com/opensky-network/opensky/internal/pricing"
+	"github.com/opensky-network/opensky/internal/safepath"
+	"github.com/opensky-network/opensky/internal/spec"
+	"github.com/opensky-network/opensky/internal/verify"
+)
+
+// errStaging marks failures to prepare a task's inputs.
+var errStaging = errors.New("staging inputs")
+
+// execute stages, runs, hashes and reports one task. It always ends by
+// pushing a signed receipt to the orchestrator, whatever happened.
+func (p *Provider) execute(ctx context.Context, from peer.ID, d wire.Dispatch) {
+	t := d.Task
+	dir := filepath.Join(p.work, t.TaskID)
+	defer func() {
+		p.mu.Lock()
+		delete(p.running, t.TaskID)
+		p.mu.Unlock()
+		os.RemoveAll(dir)
+	}()
+	started := time.Now()
+	res, runErr := p.run(ctx, from, dir, &t)
+	p.adm.release(t.TaskID)
+
+	rc := wire.Receipt{
+		JobID: t.JobID, TaskID: t.TaskID, Shard: t.Shard, Replica: t.Replica,
+		Provider: p.net.ID().String(), StartedMs: started.UnixMilli(), FinishedMs: time.Now().UnixMilli(),
+	}
+	result := wire.Result{}
+	var files []wire.File
+	if res != nil {
+		rc.ExitCode, rc.OOMKilled = res.ExitCode, res.OOMKilled
+		rc.Usage = wire.Usage{WallMs: res.Usage.WallTime.Milliseconds(), CPUMs: res.Usage.CPUTime.Milliseconds(), PeakMemory: res.Usage.PeakMemory}
+		result.Stdout, result.Stderr, result.Truncated = res.Stdout, res.Stderr, res.Truncated
+		if runErr == nil {
+			var err error
+			files, err = collect(filepath.Join(dir, "outputs"), t.Outputs, wire.MaxResult/2)
+			if err != nil {
+				runErr = fmt.Errorf("%w: %w", executor.ErrOutputLimit, err)
+			}
+		}
+	}
+	if runErr != nil {
+		rc.Error, rc.ErrorCode = runErr.Error(), errorCode(runErr)
+		files = nil
+	}
+	leaves := make([]verify.Leaf, len(files))
+	for i, f := range files {
+		leaves[i] = verify.FileLeaf(f.Path, f.Data)
+	}
+	root, err := verify.ResultRoot(leaves, rc.ExitCode, result.Stdout, result.Stderr)
+	if err != nil {
+		rc.Error, rc.ErrorCode = err.Error(), "internal"
+		files = nil
+		root, _ = verify.ResultRoot(nil, rc.ExitCode, result.Stdout, result.Stderr)
+	}
+	rc.OutputRoot = root.String()
+	rc.Price = pricing.Charge(d.Price, p.cfg.MinPrice, rc.Usage.CPUMs)
+	sealed, err := wire.Seal(p.net.PrivKey(), &rc)
+	if err != nil {
+		p.log.Error("seal receipt", "task", t.TaskID, "err", err)
+		return
+	}
+	result.Receipt, result.Outputs = sealed, files
+	p.deliver(from, &result, t.TaskID)
+}
+
+// run stages the task's inputs and module and runs it on its executor.
+func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.TaskSpec) (*executor.Result, error) {
+	in, out := filepath.Join(dir, "inputs"), filepath.Join(dir, "outputs")
+	for _, d := range []string{in, out} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return nil, fmt.Errorf("%w: %w", errStaging, err)
+		}
+	}
+	for _, f := range t.Inputs {
+		if err := writeFile(in, f.Path, f.Data); err != nil {
+			return nil, err
+		}
+	}
+	for _, ref := range t.InputRefs {
+		data, err := p.fetchBlob(ctx, from, ref.Hash)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeFile(in, ref.Path, data); err != nil {
+			return nil, err
+		}
+	}
+	// Inputs are read-only to the task.
+	filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			os.Chmod(path, 0o400)
+		}
+		return nil
+	})
+	task := &executor.Task{
+		ID: t.TaskID, JobID: t.JobID, Shard: t.Shard, Shards: t.Shards,
+		Engine: spec.Engine(t.Engine), ModuleHash: t.ModuleHash, Image: t.Image,
+		Entrypoint: t.Entrypoint, WorkingDir: t.WorkingDir,
+		Args: t.Args, Env: t.Env, Stdin: t.Stdin,
+		Limits: executor.Limits{
+			MilliCPU: t.Resources.MilliCPU, MemoryBytes: t.Resources.MemoryBytes,
+			DiskBytes: t.Resources.DiskBytes, Timeout: time.Duration(t.TimeoutMs) * time.Millisecond,
+			OutputBytes: p.cfg.OutputBytes,
+		},
+		InputDir: in, OutputDir: out, Seed: t.Seed,
+	}
+	if t.ModuleHash != "" {
+		mod, err := p.fetchBlob(ctx, from, t.ModuleHash)
+		if err != nil {
+			return nil, err
+		}
+		task.Module = mod
+	}
+	return p.execs[t.Engine].Run(ctx, task)
+}
+
+func writeFile(dir, rel string, data []byte) error {
+	path, err := safepath.Join(dir, rel)
+	if err != nil {
+		return fmt.Errorf("%w: %w", errStaging, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("%w: %w", errStaging, err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return fmt.Errorf("%w: %w", errStaging, err)
+	}
+	return nil
+}
+
+// fetchBlob returns a blob from the local cache or, on a miss, from the
+// peer that dispatched the task, checking it against its hash.
+func (p *Provider) fetchBlob(ctx context.Context, from peer.ID, ref string) ([]byte, error) {
+	if data, err := p.blobs.Read(ref); err == nil {
+		return data, nil
+	}
+	var resp wire.BlobResponse
+	if err := p.net.Call(ctx, from, wire.ProtocolBlob, &wire.BlobRequest{Hash: ref}, &resp, wire.MaxBlob+wire.MaxControlMessage); err != nil {
+		return nil, fmt.Errorf("%w: fetch %s: %w", errStaging, ref, err)
+	}
+	if !resp.Found {
+		return nil, fmt.Errorf("%w: %s is not available from the orchestrator", errStaging, ref)
+	}
+	if _, err := p.blobs.PutBytes(ref, resp.Data); err != nil {
+		return nil, fmt.Errorf("%w: %w", errStaging, err)
+	}
+	return resp.Data, nil
+}
+
+// collect reads the task's output files: everything under dir, or only the
+// listed paths (files or directories) when the job names outputs. The
+// total is bounded.
+func collect(dir string, want []string, max int64) ([]wire.File, error) {
+	var files []wire.File
+	var total int64
+	keep := func(rel string) bool {
+		if len(want) == 0 {
+			return true
+		}
+		for _, w := range want {
+			if rel == w || strings.HasPrefix(rel, w+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: %w", rel, verify.ErrNotRegular)
+		}
+		if !keep(rel) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		total += int64(len(data))
+		if total > max {
+			return fmt.Errorf("outputs exceed %d bytes", max)
+		}
+		files = append(files, wire.File{Path: rel, Data: data})
+		return nil
+	})
+	return files, err
+}
+
+// errorCode classifies why a task did not end by itself.
+func errorCode(err error) string {
+	switch {
+	case errors.Is(err, executor.ErrInvalidModule):
+		return "invalid_module"
+	case errors.Is(err, executor.ErrTimeout):
+		return "timeout"
+	case errors.Is(err, executor.ErrMemoryLimit):
+		return "memory_limit"
+	case errors.Is(err, executor.ErrTrap):
+		return "module_trap"
+	case errors.Is(err, executor.ErrCancelled):
+		return "cancelled"
+	case errors.Is(err, executor.ErrOutputLimit):
+		return "output_limit"
+	case errors.Is(err, executor.ErrInvalidTask):
+		return "invalid_task"
+	case errors.Is(err, errStaging):
+		return "staging_failed"
+	default:
+		return "internal"
+	}
+}
+
+// deliver pushes a result to the orchestrator, retrying with backoff until
+// it is acknowledged or DeliveryTimeout passes.
+func (p *Provider) deliver(to peer.ID, res *wire.Result, taskID string) {
+	parent, grace := p.ctx, p.cfg.DeliveryTimeout
+	if p.ctx.Err() != nil {
+		// Shutting down: one quick attempt, so the orchestrator learns why.
+		parent, grace = context.WithoutCancel(p.ctx), time.Second
+	}
+	ctx, cancel := context.WithTimeout(parent, grace)
+	defer cancel()
+	backoff := 50 * time.Millisecond
+	for {
+		var ack wire.ResultAck
+		err := p.net.Call(ctx, to, wire.ProtocolResult, res, &ack, wire.MaxControlMessage)
+		if err == nil {
+			if !ack.Known {
+				p.log.Info("orchestrator no longer wants the result", "task", taskID)
+			}
+			return
+		}
+		var remote *p2p.RemoteError
+		if errors.As(err, &remote) {
+			p.log.Warn("result refused", "task", taskID, "err", err)
+			return
+		}
+		p.log.Debug("deliver result", "task", taskID, "err", err)
+		select {
+		case <-ctx.Done():
+			p.log.Warn("result undelivered", "task", taskID, "err", err)
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the whole OpenSky test suite on a fresh machine: fetches modules,
+# checks formatting and vet, runs every test (the race detector on the
+# packages with concurrency), and replays every fuzz seed corpus.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "go modules"
+go mod download
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "build"
+go build -o /dev/null ./cmd/opensky
+
+step "tests (race detector on the concurrent packages)"
+race_pkgs=(
+  ./internal/p2p/...
+  ./internal/provider/...
+  ./internal/orchestrator/...
+  ./internal/executor/...
+  ./internal/gateway/...
+  ./internal/blob/...
+  ./internal/devnet/...
+)
+go test -race -count=1 -timeout 20m "${race_pkgs[@]}"
+
+step "tests (everything else)"
+others=$(go list ./... | grep -v -E '/internal/(p2p|provider|orchestrator|executor|gateway|blob|devnet)(/|$)')
+go test -count=1 -timeout 20m $others
+
+echo
+echo "all tests passed"
