@@ -1,0 +1,88 @@
+package spec
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// validatePlacement checks shards, replicas, the price cap and the
+// provider constraints. Zero shards or replicas mean unset.
+func (j *Job) validatePlacement(ps *problems) {
+	if j.Shards < 0 || j.Shards > MaxShards {
+		ps.add("shards", "must be between 1 and %d, got %d", MaxShards, j.Shards)
+	}
+	if j.Replicas < 0 || j.Replicas > MaxReplicas {
+		ps.add("replicas", "must be between 1 and %d, got %d", MaxReplicas, j.Replicas)
+	}
+	if j.MaxPrice < 0 {
+		ps.add("maxPrice", "must not be negative")
+	}
+	if len(j.Constraints) > MaxConstraints {
+		ps.add("constraints", "%d constraints, the limit is %d", len(j.Constraints), MaxConstraints)
+	}
+	for i, c := range j.Constraints {
+		if msg := constraintProblem(c); msg != "" {
+			ps.add(indexPath("constraints", i), "%s", msg)
+		}
+	}
+}
+
+// Constraint is a parsed provider constraint.
+type Constraint struct {
+	// Key is the provider label the constraint looks at.
+	Key string
+	// Op is "" (the label exists), "=" or "!=".
+	Op string
+	// Value is compared with the label's value when Op is set.
+	Value string
+}
+
+// ParseConstraint parses "key", "key=value" or "key!=value". It does not
+// check the key and value syntax; Validate does.
+func ParseConstraint(s string) Constraint {
+	if k, v, ok := strings.Cut(s, "!="); ok {
+		return Constraint{Key: k, Op: "!=", Value: v}
+	}
+	if k, v, ok := strings.Cut(s, "="); ok {
+		return Constraint{Key: k, Op: "=", Value: v}
+	}
+	return Constraint{Key: s}
+}
+
+// Matches reports whether a provider with these labels satisfies c.
+func (c Constraint) Matches(labels map[string]string) bool {
+	v, ok := labels[c.Key]
+	switch c.Op {
+	case "=":
+		return ok && v == c.Value
+	case "!=":
+		return !ok || v != c.Value
+	default:
+		return ok
+	}
+}
+
+// constraintProblem describes what is wrong with constraint s, or "".
+func constraintProblem(s string) string {
+	c := ParseConstraint(s)
+	if !isLabelKey(c.Key) {
+		return `invalid constraint: want "key", "key=value" or "key!=value" where key is a label key`
+	}
+	if c.Op == "" {
+		return ""
+	}
+	switch {
+	case c.Value == "":
+		return "missing value after " + c.Op
+	case len(c.Value) > MaxLabelValueLen:
+		return "value longer than " + strconv.Itoa(MaxLabelValueLen) + " bytes"
+	case strings.ContainsAny(c.Value, "=!") || strings.ContainsFunc(c.Value, isSpaceOrControl):
+		return "value must not contain spaces, control characters, = or !"
+	}
+	return ""
+}
+
+func isSpaceOrControl(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r)
+}
