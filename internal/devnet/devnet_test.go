@@ -276,12 +276,31 @@ func TestProviderLossFailsTheJob(t *testing.T) {
 	rec := waitPhase(t, o, j.ID, api.PhaseRunning)
 	for _, p := range net.Providers {
 		if p.Host.ID().String() == rec.Tasks[0].Provider {
+			// Cut the network first, as a crash or a pulled cable would:
+			// nothing reaches the orchestrator, which must notice alone.
+			p.Host.Close()
 			p.Close()
 		}
 	}
 	end := wait(t, o, j.ID)
 	if end.Phase != api.PhaseFailed || end.ErrorCode != "provider_lost" {
 		t.Fatalf("ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
+	}
+
+	// A provider that stops gracefully says so at once.
+	j2, err := o.SubmitJob(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = waitPhase(t, o, j2.ID, api.PhaseRunning)
+	for _, p := range net.Providers {
+		if p.Host.ID().String() == rec.Tasks[0].Provider {
+			p.Close()
+		}
+	}
+	end = wait(t, o, j2.ID)
+	if end.Phase != api.PhaseFailed || end.ErrorCode != "provider_lost" || !strings.Contains(end.Reason, "shut down") {
+		t.Fatalf("graceful stop: ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // output root, failed otherwise. The job's exit code is the first non-zero
 // shard exit code.
 func (o *Orchestrator) complete(js *jobState) {
-	o.update(js, func(j *api.Job) bool {
+	o.touch(js, func(j *api.Job) bool {
 		event(j, api.PhaseVerifying, "verifying results")
 		return true
 	})
@@ -37,7 +37,9 @@ func (o *Orchestrator) complete(js *jobState) {
 		o.finish(js, api.PhaseFailed, "internal", err.Error())
 		return
 	}
-	o.update(js, func(j *api.Job) bool {
+	// Every task's result is already on disk, so a restart would reach
+	// this same verdict again: the terminal write need not be awaited.
+	o.touch(js, func(j *api.Job) bool {
 		j.OutputRoot = jobRoot.String()
 		j.Cost = jobCost(j)
 		for _, code := range exit {

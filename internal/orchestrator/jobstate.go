@@ -34,9 +34,21 @@ func cloneJob(j *api.Job) *api.Job {
 	return &c
 }
 
-// update applies fn to the record under the job's lock, persists it and
-// wakes waiters. fn returns false to say nothing changed.
+// update applies fn to the record under the job's lock, writes it durably
+// and then wakes waiters: what a reader sees is on disk. fn returns false
+// to say nothing changed.
 func (o *Orchestrator) update(s *jobState, fn func(j *api.Job) bool) error {
+	return o.change(s, fn, true)
+}
+
+// touch is update for changes a restart can do without: the write is
+// queued behind earlier ones but not awaited. Submission, results and
+// failures use update; phase steps that resumption recomputes use touch.
+func (o *Orchestrator) touch(s *jobState, fn func(j *api.Job) bool) {
+	o.change(s, fn, false)
+}
+
+func (o *Orchestrator) change(s *jobState, fn func(j *api.Job) bool, durable bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !fn(s.rec) {
@@ -44,7 +56,7 @@ func (o *Orchestrator) update(s *jobState, fn func(j *api.Job) bool) error {
 	}
 	s.rec.Version++
 	s.rec.UpdatedAt = time.Now().UTC()
-	if err := o.store.put(s.rec); err != nil {
+	if err := o.store.put(s.rec, durable); err != nil {
 		o.log.Error("persist job", "job", s.rec.ID, "err", err)
 		return err
 	}

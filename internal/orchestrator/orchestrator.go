@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -92,6 +93,9 @@ type Orchestrator struct {
 	tasks map[string]*taskRun  // dispatched tasks by task ID
 	load  map[string]wire.Capacity
 	freed chan struct{}
+	// ready is set once stored jobs have been resumed and their running
+	// tasks registered, so that results can find them.
+	ready atomic.Bool
 }
 
 var _ gateway.Backend = (*Orchestrator)(nil)
@@ -106,7 +110,7 @@ func New(net Network, cfg Config) (*Orchestrator, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("orchestrator: %w", err)
 	}
-	st, err := openJobStore(filepath.Join(cfg.DataDir, "jobs.db"))
+	st, err := openJobStore(filepath.Join(cfg.DataDir, "jobs.db"), cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -149,12 +153,30 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("orchestrator: load jobs: %w", err)
 	}
+	states := make([]*jobState, 0, len(resume))
 	for _, j := range resume {
 		o.log.Info("resuming job", "job", j.ID, "phase", j.Phase)
 		js := newJobState(j)
 		o.mu.Lock()
 		o.jobs[j.ID] = js
 		o.mu.Unlock()
+		// Tasks a provider holds wait for its result: register them before
+		// any result is accepted.
+		for idx, t := range j.Tasks {
+			if t.Phase != api.PhaseRunning || t.Provider == "" {
+				continue
+			}
+			pid, err := peer.Decode(t.Provider)
+			if err != nil {
+				o.log.Error("stored task has a bad provider", "task", t.ID, "err", err)
+				continue
+			}
+			o.register(o.newRun(j, idx, pid))
+		}
+		states = append(states, js)
+	}
+	o.ready.Store(true)
+	for _, js := range states {
 		o.launch(js)
 	}
 	return nil

@@ -41,6 +41,11 @@ func (o *Orchestrator) handleResult(ctx context.Context, from peer.ID, req *p2p.
 	if signer != from || rc.Provider != from.String() {
 		return nil, errReceiptSigner
 	}
+	if !o.ready.Load() {
+		// Stored jobs are still being resumed; their tasks are not yet
+		// registered. The provider retries.
+		return nil, &p2p.RemoteError{Code: wire.CodeUnavailable, Message: "orchestrator is starting"}
+	}
 	run := o.lookup(rc.TaskID)
 	if run == nil {
 		// Cancelled, failed over, or already recorded: nothing to pay.
@@ -58,16 +63,68 @@ func (o *Orchestrator) handleResult(ctx context.Context, from peer.ID, req *p2p.
 	if !o.unregister(run) {
 		return &wire.ResultAck{TaskID: rc.TaskID, Known: false}, nil
 	}
-	run.result <- out
+	js := o.state(run.jobID)
+	if js == nil {
+		return &wire.ResultAck{TaskID: rc.TaskID, Known: false}, nil
+	}
+	// The result is on disk before the provider is told it may drop it.
+	outcome, err := o.record(js, run.idx, out)
+	if err != nil {
+		// The task cannot be recorded (the store failed): end it rather
+		// than leave it waiting for a result that was already consumed.
+		run.result <- taskFailure("internal", "record result: %v", err)
+		return nil, fmt.Errorf("record result: %w", err)
+	}
+	run.result <- outcome
 	return &wire.ResultAck{TaskID: rc.TaskID, Known: true}, nil
 }
 
-// checkAndStore writes a result's files to a staging directory, checks the
-// receipt's output root against them, then keeps them as the shard's
-// outputs (the first replica to arrive wins; later ones are only compared)
-// and stores the task's logs.
+// resultOutcome is a checked result, ready to be recorded.
+type resultOutcome struct {
+	receipt wire.Receipt
+	sealed  []byte
+	failed  bool
+	code    string
+	reason  string
+}
+
+// checkAndStore checks the receipt's output root against the bytes
+// received, then keeps the files as the shard's outputs (the first replica
+// to arrive wins; later ones are only compared) and stores the task's logs.
 func (o *Orchestrator) checkAndStore(run *taskRun, rc *wire.Receipt, res *wire.Result) error {
+	leaves := make([]verify.Leaf, len(res.Outputs))
+	for i, f := range res.Outputs {
+		if err := safepath.Check(f.Path); err != nil {
+			return err
+		}
+		leaves[i] = verify.FileLeaf(f.Path, f.Data)
+	}
+	root, err := verify.ResultRoot(leaves, rc.ExitCode, res.Stdout, res.Stderr)
+	if err != nil {
+		return err
+	}
+	if root.String() != rc.OutputRoot {
+		return fmt.Errorf("output root mismatch: receipt says %s, received bytes give %s", rc.OutputRoot, root)
+	}
+	if rc.Error == "" && len(res.Outputs) > 0 {
+		if err := o.keepOutputs(run, res.Outputs); err != nil {
+			return err
+		}
+	}
+	return o.store.putLog(run.jobID, api.TaskLog{
+		TaskID: rc.TaskID, Shard: rc.Shard, Replica: rc.Replica,
+		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Truncated: res.Truncated,
+	})
+}
+
+// keepOutputs writes a shard's files into a staging directory and renames
+// it into place, so that a shard's outputs appear whole or not at all.
+func (o *Orchestrator) keepOutputs(run *taskRun, files []wire.File) error {
 	jobDir := filepath.Join(o.outputs, run.jobID)
+	final := filepath.Join(jobDir, fmt.Sprintf("shard-%d", run.shard))
+	if _, err := os.Stat(final); err == nil {
+		return nil
+	}
 	if err := os.MkdirAll(jobDir, 0o700); err != nil {
 		return err
 	}
@@ -76,7 +133,7 @@ func (o *Orchestrator) checkAndStore(run *taskRun, rc *wire.Receipt, res *wire.R
 		return err
 	}
 	defer os.RemoveAll(stage)
-	for _, f := range res.Outputs {
+	for _, f := range files {
 		p, err := safepath.Join(stage, f.Path)
 		if err != nil {
 			return err
@@ -88,23 +145,10 @@ func (o *Orchestrator) checkAndStore(run *taskRun, rc *wire.Receipt, res *wire.R
 			return err
 		}
 	}
-	root, err := verify.TaskRoot(stage, rc.ExitCode, res.Stdout, res.Stderr)
-	if err != nil {
+	if err := os.Rename(stage, final); err != nil && !isNotEmpty(err) {
 		return err
 	}
-	if root.String() != rc.OutputRoot {
-		return fmt.Errorf("output root mismatch: receipt says %s, received bytes give %s", rc.OutputRoot, root)
-	}
-	if rc.Error == "" {
-		final := filepath.Join(jobDir, fmt.Sprintf("shard-%d", run.shard))
-		if err := os.Rename(stage, final); err != nil && !isNotEmpty(err) {
-			return err
-		}
-	}
-	return o.store.putLog(run.jobID, api.TaskLog{
-		TaskID: rc.TaskID, Shard: rc.Shard, Replica: rc.Replica,
-		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Truncated: res.Truncated,
-	})
+	return nil
 }
 
 // isNotEmpty reports a rename onto a shard directory another replica
@@ -113,10 +157,10 @@ func isNotEmpty(err error) bool {
 	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
 }
 
-// record writes a task's checked result into the job.
-func (o *Orchestrator) record(js *jobState, idx int, r resultOutcome) taskOutcome {
+// record writes a task's checked result into the job, durably.
+func (o *Orchestrator) record(js *jobState, idx int, r resultOutcome) (taskOutcome, error) {
 	rc := r.receipt
-	o.update(js, func(j *api.Job) bool {
+	err := o.update(js, func(j *api.Job) bool {
 		t := &j.Tasks[idx]
 		t.ExitCode, t.OutputRoot, t.Receipt = rc.ExitCode, rc.OutputRoot, r.sealed
 		t.CPUMs, t.WallMs, t.PeakMemory, t.Price = rc.Usage.CPUMs, rc.Usage.WallMs, rc.Usage.PeakMemory, rc.Price
@@ -128,10 +172,13 @@ func (o *Orchestrator) record(js *jobState, idx int, r resultOutcome) taskOutcom
 		}
 		return true
 	})
-	if r.failed {
-		return taskOutcome{idx: idx, failed: true, code: r.code, reason: fmt.Sprintf("shard %d: %s", rc.Shard, r.reason)}
+	if err != nil {
+		return taskOutcome{}, err
 	}
-	return taskOutcome{idx: idx}
+	if r.failed {
+		return taskOutcome{idx: idx, failed: true, code: r.code, reason: fmt.Sprintf("shard %d: %s", rc.Shard, r.reason)}, nil
+	}
+	return taskOutcome{idx: idx}, nil
 }
 
 // handleBlob serves an uploaded blob to a provider that holds a task

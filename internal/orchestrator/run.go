@@ -46,7 +46,7 @@ func (o *Orchestrator) launch(js *jobState) {
 func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFunc, js *jobState) {
 	rec, _ := js.snapshot()
 	if rec.Phase == api.PhaseQueued {
-		o.update(js, func(j *api.Job) bool {
+		o.touch(js, func(j *api.Job) bool {
 			event(j, api.PhaseMatching, "matching providers")
 			return true
 		})
@@ -110,8 +110,12 @@ func (o *Orchestrator) finish(js *jobState, phase api.Phase, code, reason string
 	o.forget(js)
 }
 
-// forget drops a terminal job from memory; readers fall back to the store.
+// forget drops a terminal job from memory once its record is on disk;
+// readers then fall back to the store.
 func (o *Orchestrator) forget(js *jobState) {
+	if err := o.store.barrier(); err != nil {
+		return // keep serving it from memory
+	}
 	rec, _ := js.snapshot()
 	o.mu.Lock()
 	delete(o.jobs, rec.ID)

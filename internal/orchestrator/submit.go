@@ -53,7 +53,7 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 	}
 	event(j, api.PhaseQueued, fmt.Sprintf("accepted: %d shard(s) × %d replica(s)", s.Shards, s.Replicas))
 	j.Version = 1
-	if err := o.store.put(j); err != nil {
+	if err := o.store.put(j, true); err != nil {
 		return nil, fmt.Errorf("persist job: %w", err)
 	}
 	js := newJobState(j)

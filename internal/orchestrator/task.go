@@ -28,16 +28,8 @@ type taskRun struct {
 	provider peer.ID
 	res      wire.Capacity
 	blobs    map[string]bool // blobs the provider may fetch for this task
-	result   chan resultOutcome
-}
-
-// resultOutcome is a checked result, ready to be recorded.
-type resultOutcome struct {
-	receipt wire.Receipt
-	sealed  []byte
-	failed  bool
-	code    string
-	reason  string
+	// result receives the task's outcome once its result is recorded.
+	result chan taskOutcome
 }
 
 // runTask drives one task: match, dispatch, await its result.
@@ -45,15 +37,9 @@ func (o *Orchestrator) runTask(ctx context.Context, js *jobState, idx int) taskO
 	rec, _ := js.snapshot()
 	t := rec.Tasks[idx]
 	var run *taskRun
-	if t.Phase == api.PhaseRunning && t.Provider != "" {
-		// Resumed after a restart: the provider still holds the task and
-		// will deliver its result.
-		pid, err := peer.Decode(t.Provider)
-		if err != nil {
-			return o.failTask(js, idx, taskFailure("internal", "stored provider %q: %v", t.Provider, err))
-		}
-		run = o.newRun(rec, idx, pid)
-		o.register(run)
+	if run = o.lookup(t.ID); run != nil {
+		// Resumed after a restart: Start registered the task, the provider
+		// still holds it and will deliver its result.
 	} else {
 		var out *taskOutcome
 		run, out = o.place(ctx, js, idx)
@@ -70,7 +56,7 @@ func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID) *taskRun {
 		jobID: j.ID, taskID: j.Tasks[idx].ID, idx: idx, shard: j.Tasks[idx].Shard, provider: p,
 		res:    resources(s),
 		blobs:  map[string]bool{},
-		result: make(chan resultOutcome, 1),
+		result: make(chan taskOutcome, 1),
 	}
 	if s.Module != "" {
 		run.blobs[s.Module] = true
@@ -188,7 +174,9 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 		}
 		return nil, "dispatch refused: " + ack.Reason
 	}
-	o.update(js, func(j *api.Job) bool {
+	// Not awaited: if it is lost in a crash, the task is dispatched again
+	// and the first provider's late result is refused as unknown.
+	o.touch(js, func(j *api.Job) bool {
 		tk := &j.Tasks[idx]
 		tk.Phase, tk.Provider, tk.StartedAt = api.PhaseRunning, c.Peer, time.Now().UTC()
 		tk.Attempts++
@@ -269,8 +257,8 @@ func (o *Orchestrator) await(ctx context.Context, js *jobState, idx int, run *ta
 	defer tick.Stop()
 	for {
 		select {
-		case r := <-run.result:
-			return o.record(js, idx, r)
+		case out := <-run.result:
+			return out
 		case <-ctx.Done():
 			o.unregister(run)
 			if o.ctx.Err() == nil {
@@ -326,10 +314,6 @@ func (o *Orchestrator) endTask(js *jobState, idx int, out taskOutcome) taskOutco
 		return true
 	})
 	return out
-}
-
-func (o *Orchestrator) failTask(js *jobState, idx int, out taskOutcome) taskOutcome {
-	return o.endTask(js, idx, out)
 }
 
 func summarize(rejected, declined map[string]string) string {

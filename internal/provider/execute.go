@@ -28,15 +28,21 @@ var errStaging = errors.New("staging inputs")
 // pushing a signed receipt to the orchestrator, whatever happened.
 func (p *Provider) execute(ctx context.Context, from peer.ID, d wire.Dispatch) {
 	t := d.Task
-	dir := filepath.Join(p.work, t.TaskID)
 	defer func() {
 		p.mu.Lock()
 		delete(p.running, t.TaskID)
 		p.mu.Unlock()
-		os.RemoveAll(dir)
 	}()
 	started := time.Now()
-	res, runErr := p.run(ctx, from, dir, &t)
+	dir, err := p.work.get()
+	var res *executor.Result
+	var runErr error
+	if err != nil {
+		runErr = err
+	} else {
+		defer p.work.put(dir)
+		res, runErr = p.run(ctx, from, dir, &t)
+	}
 	p.adm.release(t.TaskID)
 
 	rc := wire.Receipt{
@@ -59,6 +65,9 @@ func (p *Provider) execute(ctx context.Context, from peer.ID, d wire.Dispatch) {
 	}
 	if runErr != nil {
 		rc.Error, rc.ErrorCode = runErr.Error(), errorCode(runErr)
+		if p.ctx.Err() != nil {
+			rc.Error, rc.ErrorCode = "the provider shut down while the task was running", "provider_lost"
+		}
 		files = nil
 	}
 	leaves := make([]verify.Leaf, len(files))
@@ -85,11 +94,6 @@ func (p *Provider) execute(ctx context.Context, from peer.ID, d wire.Dispatch) {
 // run stages the task's inputs and module and runs it on its executor.
 func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.TaskSpec) (*executor.Result, error) {
 	in, out := filepath.Join(dir, "inputs"), filepath.Join(dir, "outputs")
-	for _, d := range []string{in, out} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			return nil, fmt.Errorf("%w: %w", errStaging, err)
-		}
-	}
 	for _, f := range t.Inputs {
 		if err := writeFile(in, f.Path, f.Data); err != nil {
 			return nil, err
@@ -105,12 +109,14 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 		}
 	}
 	// Inputs are read-only to the task.
-	filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			os.Chmod(path, 0o400)
-		}
-		return nil
-	})
+	if len(t.Inputs)+len(t.InputRefs) > 0 {
+		filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				os.Chmod(path, 0o400)
+			}
+			return nil
+		})
+	}
 	task := &executor.Task{
 		ID: t.TaskID, JobID: t.JobID, Shard: t.Shard, Shards: t.Shards,
 		Engine: spec.Engine(t.Engine), ModuleHash: t.ModuleHash, Image: t.Image,
@@ -260,7 +266,7 @@ func (p *Provider) deliver(to peer.ID, res *wire.Result, taskID string) {
 			return
 		}
 		var remote *p2p.RemoteError
-		if errors.As(err, &remote) {
+		if errors.As(err, &remote) && remote.Code != wire.CodeUnavailable {
 			p.log.Warn("result refused", "task", taskID, "err", err)
 			return
 		}

@@ -81,7 +81,7 @@ type Provider struct {
 	net   Network
 	execs map[string]executor.Executor
 	blobs *blob.Store
-	work  string
+	work  *workdirs
 	adm   *admission
 	seq   atomic.Uint64
 
@@ -107,8 +107,11 @@ func New(net Network, execs []executor.Executor, cfg Config) (*Provider, error) 
 	if len(execs) == 0 {
 		return nil, errors.New("provider: at least one executor is required")
 	}
-	work := filepath.Join(cfg.DataDir, "tasks")
-	if err := os.MkdirAll(work, 0o700); err != nil {
+	work, err := newWorkdirs(filepath.Join(cfg.DataDir, "tasks"), 64)
+	if err != nil {
+		return nil, fmt.Errorf("provider: %w", err)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("provider: %w", err)
 	}
 	detected, err := DetectCapacity(cfg.DataDir)

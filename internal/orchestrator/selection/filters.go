@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/opensky-network/opensky/internal/pricing"
+	"github.com/opensky-network/opensky/internal/spec"
 	"slices"
-	"strings"
 )
 
 // Engine keeps providers that run the task's engine.
@@ -72,24 +72,11 @@ func (Constraints) Name() string { return "constraints" }
 
 func (Constraints) Feasible(r *Request, c *Candidate) (bool, string) {
 	for _, con := range r.Constraints {
-		if !Satisfies(c.Presence.Labels, con) {
+		if !spec.ParseConstraint(con).Matches(c.Presence.Labels) {
 			return false, fmt.Sprintf("labels do not satisfy %q", con)
 		}
 	}
 	return true, ""
-}
-
-// Satisfies reports whether labels satisfy one constraint.
-func Satisfies(labels map[string]string, con string) bool {
-	if k, v, ok := strings.Cut(con, "!="); ok {
-		return labels[k] != v
-	}
-	if k, v, ok := strings.Cut(con, "="); ok {
-		got, has := labels[k]
-		return has && got == v
-	}
-	_, has := labels[con]
-	return has
 }
 
 // Price keeps providers whose worst-case price for the task is within the

@@ -80,13 +80,3 @@ func TestRankingPrefersFreeAndCheap(t *testing.T) {
 		t.Fatalf("want cheaper c first, got %+v", out.Ranked)
 	}
 }
-
-func TestSatisfies(t *testing.T) {
-	l := map[string]string{"arch": "amd64", "gpu": ""}
-	cases := map[string]bool{"arch=amd64": true, "arch=arm64": false, "arch!=arm64": true, "arch!=amd64": false, "gpu": true, "region": false, "region!=eu": true}
-	for con, want := range cases {
-		if got := Satisfies(l, con); got != want {
-			t.Errorf("Satisfies(%q) = %v", con, got)
-		}
-	}
-}

@@ -11,6 +11,10 @@ const (
 	TopicPresence = "/opensky/presence/1"
 )
 
+// CodeUnavailable is the error code of a peer that cannot take a request
+// yet (it is starting or overloaded); the sender retries later.
+const CodeUnavailable = "unavailable"
+
 // Size bounds of messages, per protocol.
 const (
 	MaxControlMessage = 256 << 10 // bids, acks, presence, cancel
