@@ -12,12 +12,15 @@ import (
 	dht "github.com/libp2p/go-libp2p-kad-dht"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	drouting "github.com/libp2p/go-libp2p/p2p/discovery/routing"
+	"github.com/libp2p/go-libp2p/p2p/host/eventbus"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	"go.uber.org/fx"
 )
 
 // UserAgent is what the host tells peers it runs.
@@ -73,6 +76,11 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 		libp2p.ResourceManager(rm),
 		libp2p.ConnectionManager(cm),
 		libp2p.DisableRelay(),
+		// libp2p's Prometheus collectors register on the global registry
+		// and cost several percent of CPU on every call; the gateway
+		// exports its own metrics on a private registry.
+		libp2p.DisableMetrics(),
+		withoutEventBusMetrics(),
 		libp2p.UserAgent(UserAgent),
 	)
 	if err != nil {
@@ -90,6 +98,14 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 	h.log.Info("p2p host started", "peer", h.ID(), "addrs", h.Addrs(),
 		"dht", cfg.DHT, "dhtServer", cfg.DHTServer, "mdns", cfg.MDNS)
 	return h, nil
+}
+
+// withoutEventBusMetrics gives the host an event bus without a metrics
+// tracer. libp2p v0.51 builds its bus with a Prometheus tracer on the global
+// registry even under DisableMetrics; the decorator takes no input, so the
+// built-in constructor never runs.
+func withoutEventBusMetrics() libp2p.Option {
+	return libp2p.WithFxOption(fx.Decorate(func() event.Bus { return eventbus.NewBus() }))
 }
 
 // start brings up the services on top of libp2p and joins the network.

@@ -57,7 +57,10 @@ func newResourceManager(maxPeers int) (network.ResourceManager, error) {
 		ProtocolPeerDefault: rcmgr.ResourceLimits{Memory: protocolPeerMemory},
 		Stream:              rcmgr.ResourceLimits{Memory: streamMemory},
 	}
-	mgr, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(overrides.Build(scaled)))
+	// The manager reports to Prometheus through its own trace reporter
+	// unless told not to, independently of libp2p.DisableMetrics.
+	mgr, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(overrides.Build(scaled)),
+		rcmgr.WithMetricsDisabled())
 	if err != nil {
 		return nil, fmt.Errorf("p2p: resource manager: %w", err)
 	}
