@@ -75,6 +75,12 @@ type Task struct {
 	FinishedAt time.Time `json:"finishedAt,omitzero"`
 	// Receipt is the provider's sealed, signed receipt (base64 in JSON).
 	Receipt []byte `json:"receipt,omitempty"`
+	// BidPrice (micro-USD per CPU-second) and MinPrice are what the
+	// provider offered; ProviderBoot identifies the provider's run that
+	// took the task.
+	BidPrice     int64 `json:"bidPrice,omitempty"`
+	MinPrice     int64 `json:"minPrice,omitempty"`
+	ProviderBoot int64 `json:"providerBoot,omitempty"`
 }
 
 // ListOptions filter a job listing.

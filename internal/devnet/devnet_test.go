@@ -205,12 +205,13 @@ func TestFailuresAreClearAndIsolated(t *testing.T) {
 		{"invalid", "invalid_module", wasmtest.Invalid(), 5 * time.Second},
 		{"trap", "module_trap", wasmtest.Trap(), 5 * time.Second},
 		{"loop", "timeout", wasmtest.Loop(), 300 * time.Millisecond},
-		{"oom", "memory_limit", wasmtest.GrowForever(), 5 * time.Second},
+		{"oom", "memory_limit", wasmtest.GrowForever(), time.Minute},
 	}
 	ids := map[string]string{}
 	for _, c := range cases {
 		s := wasmJob(upload(t, o, c.module), 1)
 		s.Resources.Timeout = spec.Duration(c.timeout)
+		s.Resources.Memory = 8 << 20
 		j, err := o.SubmitJob(context.Background(), s)
 		if err != nil {
 			t.Fatal(err)
@@ -313,7 +314,7 @@ func TestOrchestratorRestartLosesNoJob(t *testing.T) {
 	net := startNet(t, 1, func(o *Options) { o.Dir = dir })
 	o := net.Gateway.Orchestrator
 	s := wasmJob(upload(t, o, mod), 1)
-	s.Args = []string{"160"}
+	s.Args = []string{"400"} // long enough to still run across the restart
 	j, err := o.SubmitJob(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
@@ -323,6 +324,7 @@ func TestOrchestratorRestartLosesNoJob(t *testing.T) {
 	if err := net.Gateway.Close(); err != nil {
 		t.Fatal(err)
 	}
+	stopped := time.Now()
 	// Pin the restarted node to the addresses it had, so the provider's
 	// result and reconnection find it.
 	restarted, err := net.RestartGateway(context.Background(), cfg)
@@ -332,6 +334,9 @@ func TestOrchestratorRestartLosesNoJob(t *testing.T) {
 	end := wait(t, restarted.Orchestrator, j.ID)
 	if end.Phase != api.PhaseCompleted {
 		t.Fatalf("after restart the job ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
+	}
+	if !end.Tasks[0].FinishedAt.After(stopped) {
+		t.Fatalf("the result was recorded before the restart (%s); the test did not exercise resumption", end.Tasks[0].FinishedAt)
 	}
 	if out := readOutput(t, restarted.Orchestrator, j.ID, 0, "c.txt"); len(out) == 0 {
 		t.Fatal("no output after restart")

@@ -91,7 +91,13 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, e
 		}
 	}
 	if cfg.P2P.DHT && cfg.Provider.Enabled {
-		go n.Host.Advertise(runCtx)
+		n.serving.Add(1)
+		go func() {
+			defer n.serving.Done()
+			if err := n.Host.Advertise(runCtx); err != nil && runCtx.Err() == nil {
+				log.Debug("advertise in the DHT", "err", err)
+			}
+		}()
 	}
 	if len(cfg.P2P.Bootstrap) > 0 {
 		n.serving.Add(1)
@@ -107,7 +113,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, e
 // restarted, so that presence and results flow again without a restart
 // here.
 func (n *Node) keepBootstrap(ctx context.Context, addrs []string) {
-	t := time.NewTicker(2 * time.Second)
+	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
 		select {

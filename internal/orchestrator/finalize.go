@@ -21,6 +21,10 @@ func (o *Orchestrator) complete(js *jobState) {
 	exit := make([]int, rec.Spec.Shards)
 	var disagree []string
 	for _, t := range rec.Tasks {
+		if t.Phase != api.PhaseCompleted {
+			o.finish(js, api.PhaseFailed, nonEmpty(t.ErrorCode, "internal"), fmt.Sprintf("shard %d replica %d ended %s: %s", t.Shard, t.Replica, t.Phase, t.Error))
+			return
+		}
 		switch {
 		case roots[t.Shard] == "":
 			roots[t.Shard], exit[t.Shard] = t.OutputRoot, t.ExitCode

@@ -13,7 +13,10 @@ type jobState struct {
 	mu      sync.Mutex
 	rec     *api.Job
 	changed chan struct{}
-	cancel  func(reason string) // set while the job runs
+	cancel  func(reason string) // set before the job is visible
+	// resumed holds, by task index, the runs Start registered for tasks a
+	// provider held when the orchestrator stopped.
+	resumed map[int]*taskRun
 }
 
 func newJobState(j *api.Job) *jobState {
@@ -51,15 +54,17 @@ func (o *Orchestrator) touch(s *jobState, fn func(j *api.Job) bool) {
 func (o *Orchestrator) change(s *jobState, fn func(j *api.Job) bool, durable bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !fn(s.rec) {
+	next := cloneJob(s.rec)
+	if !fn(next) {
 		return nil
 	}
-	s.rec.Version++
-	s.rec.UpdatedAt = time.Now().UTC()
-	if err := o.store.put(s.rec, durable); err != nil {
-		o.log.Error("persist job", "job", s.rec.ID, "err", err)
+	next.Version++
+	next.UpdatedAt = time.Now().UTC()
+	if err := o.store.put(next, durable); err != nil {
+		o.log.Error("persist job", "job", next.ID, "err", err)
 		return err
 	}
+	s.rec = next
 	close(s.changed)
 	s.changed = make(chan struct{})
 	return nil

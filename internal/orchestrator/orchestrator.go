@@ -43,6 +43,10 @@ type Config struct {
 	BidTimeout time.Duration
 	// BidFanout is how many ranked candidates are asked per round (default 3).
 	BidFanout int
+	// ResultGrace is how long after a task's timeout the orchestrator
+	// still waits for its result (default 3m, longer than a provider's
+	// delivery retries).
+	ResultGrace time.Duration
 	// InlineInputBytes: blob inputs up to this size travel inside the
 	// dispatch; larger ones are fetched by the provider (default 64 KiB).
 	InlineInputBytes int64
@@ -63,6 +67,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BidFanout <= 0 {
 		c.BidFanout = 3
+	}
+	if c.ResultGrace <= 0 {
+		c.ResultGrace = 3 * time.Minute
 	}
 	if c.InlineInputBytes <= 0 {
 		c.InlineInputBytes = 64 << 10
@@ -96,6 +103,11 @@ type Orchestrator struct {
 	// ready is set once stored jobs have been resumed and their running
 	// tasks registered, so that results can find them.
 	ready atomic.Bool
+	// serving guards the store for protocol handlers: Close takes it for
+	// writing, so no handler is half-way through a result when the store
+	// closes, and later ones are told to come back.
+	serving sync.RWMutex
+	closed  bool
 }
 
 var _ gateway.Backend = (*Orchestrator)(nil)
@@ -127,7 +139,7 @@ func New(net Network, cfg Config) (*Orchestrator, error) {
 		blobs:    blobs,
 		outputs:  filepath.Join(cfg.DataDir, "outputs"),
 		pipeline: selection.Default(),
-		presence: newPresenceTable(),
+		presence: newPresenceTable(2*cfg.PresenceTimeout, 10*cfg.PresenceTimeout),
 		jobs:     map[string]*jobState{},
 		tasks:    map[string]*taskRun{},
 	}
@@ -153,10 +165,17 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("orchestrator: load jobs: %w", err)
 	}
-	states := make([]*jobState, 0, len(resume))
+	type prepared struct {
+		js     *jobState
+		ctx    context.Context
+		cancel context.CancelCauseFunc
+	}
+	states := make([]prepared, 0, len(resume))
 	for _, j := range resume {
 		o.log.Info("resuming job", "job", j.ID, "phase", j.Phase)
 		js := newJobState(j)
+		js.resumed = map[int]*taskRun{}
+		ctx, cancel := o.prepare(js)
 		o.mu.Lock()
 		o.jobs[j.ID] = js
 		o.mu.Unlock()
@@ -171,13 +190,16 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 				o.log.Error("stored task has a bad provider", "task", t.ID, "err", err)
 				continue
 			}
-			o.register(o.newRun(j, idx, pid))
+			run := o.newRun(j, idx, pid)
+			run.boot, run.price, run.minPrice = t.ProviderBoot, t.BidPrice, t.MinPrice
+			js.resumed[idx] = run
+			o.register(run)
 		}
-		states = append(states, js)
+		states = append(states, prepared{js, ctx, cancel})
 	}
 	o.ready.Store(true)
-	for _, js := range states {
-		o.launch(js)
+	for _, p := range states {
+		o.launch(p.ctx, p.cancel, p.js)
 	}
 	return nil
 }
@@ -185,11 +207,25 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 // Close stops every job goroutine (jobs stay persisted and resume on the
 // next Start) and closes the store.
 func (o *Orchestrator) Close() error {
+	o.serving.Lock()
+	o.closed = true
+	o.serving.Unlock()
 	if o.cancel != nil {
 		o.cancel()
 	}
 	o.wg.Wait()
 	return o.store.close()
+}
+
+// enter admits a protocol handler while the orchestrator is open and ready;
+// otherwise the peer is told to retry. The caller defers the returned func.
+func (o *Orchestrator) enter() (func(), error) {
+	o.serving.RLock()
+	if o.closed || !o.ready.Load() {
+		o.serving.RUnlock()
+		return nil, &p2p.RemoteError{Code: wire.CodeUnavailable, Message: "orchestrator is starting or stopping"}
+	}
+	return o.serving.RUnlock, nil
 }
 
 // Node describes this orchestrator's peer.

@@ -19,15 +19,22 @@ type presenceTable struct {
 	peers   map[string]presenceEntry
 	changed chan struct{} // closed and replaced on every announcement
 	started time.Time
+	// evictAfter drops providers silent for that long, so that the table
+	// stays bounded by the providers actually alive.
+	evictAfter time.Duration
 }
+
+// maxPresence bounds the table: announcements from new peers beyond it are
+// ignored until stale entries are evicted.
+const maxPresence = 10000
 
 type presenceEntry struct {
 	p    wire.Presence
 	seen time.Time
 }
 
-func newPresenceTable() *presenceTable {
-	return &presenceTable{peers: map[string]presenceEntry{}, changed: make(chan struct{}), started: time.Now()}
+func newPresenceTable(grace, evictAfter time.Duration) *presenceTable {
+	return &presenceTable{peers: map[string]presenceEntry{}, changed: make(chan struct{}), started: time.Now().Add(grace), evictAfter: evictAfter}
 }
 
 // observe records an announcement. Announcements older than the newest
@@ -38,12 +45,36 @@ func (t *presenceTable) observe(from peer.ID, p wire.Presence) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if old, ok := t.peers[p.Peer]; ok && old.p.Seq > p.Seq {
+	now := time.Now()
+	old, known := t.peers[p.Peer]
+	if known && (old.p.Boot > p.Boot || old.p.Boot == p.Boot && old.p.Seq >= p.Seq) {
 		return
 	}
-	t.peers[p.Peer] = presenceEntry{p: p, seen: time.Now()}
+	if !known && len(t.peers) >= maxPresence {
+		t.evict(now)
+		if len(t.peers) >= maxPresence {
+			return
+		}
+	}
+	t.peers[p.Peer] = presenceEntry{p: p, seen: now}
 	close(t.changed)
 	t.changed = make(chan struct{})
+}
+
+func (t *presenceTable) evict(now time.Time) {
+	for id, e := range t.peers {
+		if now.Sub(e.seen) > t.evictAfter {
+			delete(t.peers, id)
+		}
+	}
+}
+
+// restarted reports whether provider p runs a newer boot than boot.
+func (t *presenceTable) restarted(p string, boot int64) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.peers[p]
+	return ok && boot != 0 && e.p.Boot > boot
 }
 
 // wait returns a channel closed at the next announcement.
@@ -53,9 +84,10 @@ func (t *presenceTable) wait() <-chan struct{} {
 	return t.changed
 }
 
-// lastSeen says when a provider last announced itself; a provider never
-// seen since this orchestrator started counts as seen at start, so that a
-// restart gives providers one timeout to reappear.
+// lastSeen says when a provider last announced itself. A provider not yet
+// seen since this orchestrator started counts as seen a little after the
+// start (see newPresenceTable), so that after a restart providers have time
+// to reconnect before their tasks are given up.
 func (t *presenceTable) lastSeen(p string) time.Time {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -68,6 +100,7 @@ func (t *presenceTable) lastSeen(p string) time.Time {
 // candidates snapshots the table for selection.
 func (t *presenceTable) candidates(inflight func(string) wire.Capacity) []selection.Candidate {
 	t.mu.Lock()
+	t.evict(time.Now())
 	out := make([]selection.Candidate, 0, len(t.peers))
 	for id, e := range t.peers {
 		out = append(out, selection.Candidate{Peer: id, Presence: e.p, LastSeen: e.seen})

@@ -14,6 +14,7 @@ import (
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/p2p"
 	"github.com/opensky-network/opensky/internal/p2p/wire"
+	"github.com/opensky-network/opensky/internal/pricing"
 	"github.com/opensky-network/opensky/internal/safepath"
 	"github.com/opensky-network/opensky/internal/verify"
 )
@@ -41,11 +42,11 @@ func (o *Orchestrator) handleResult(ctx context.Context, from peer.ID, req *p2p.
 	if signer != from || rc.Provider != from.String() {
 		return nil, errReceiptSigner
 	}
-	if !o.ready.Load() {
-		// Stored jobs are still being resumed; their tasks are not yet
-		// registered. The provider retries.
-		return nil, &p2p.RemoteError{Code: wire.CodeUnavailable, Message: "orchestrator is starting"}
+	leave, err := o.enter()
+	if err != nil {
+		return nil, err
 	}
+	defer leave()
 	run := o.lookup(rc.TaskID)
 	if run == nil {
 		// Cancelled, failed over, or already recorded: nothing to pay.
@@ -54,9 +55,16 @@ func (o *Orchestrator) handleResult(ctx context.Context, from peer.ID, req *p2p.
 	if run.provider != from {
 		return nil, errNotYourTask
 	}
+	if rc.JobID != run.jobID || rc.Shard != run.shard || rc.Replica != run.replica {
+		return nil, fmt.Errorf("receipt names job %s shard %d replica %d, the task is %s shard %d replica %d", rc.JobID, rc.Shard, rc.Replica, run.jobID, run.shard, run.replica)
+	}
 	out := resultOutcome{receipt: rc, sealed: res.Receipt}
 	if err := o.checkAndStore(run, &rc, &res); err != nil {
 		out.failed, out.code, out.reason = true, "invalid_result", err.Error()
+		out.receipt.Price = 0 // nothing is owed for a result that does not check
+	} else if most := pricing.WorstCase(run.price, run.minPrice, run.res.MilliCPU, run.timeoutMs); rc.Price > most {
+		out.failed, out.code, out.reason = true, "invalid_result", fmt.Sprintf("receipt charges %d µUSD, the bid allows at most %d", rc.Price, most)
+		out.receipt.Price = 0
 	} else if rc.Error != "" {
 		out.failed, out.code, out.reason = true, nonEmpty(rc.ErrorCode, "task_error"), rc.Error
 	}
@@ -112,7 +120,7 @@ func (o *Orchestrator) checkAndStore(run *taskRun, rc *wire.Receipt, res *wire.R
 		}
 	}
 	return o.store.putLog(run.jobID, api.TaskLog{
-		TaskID: rc.TaskID, Shard: rc.Shard, Replica: rc.Replica,
+		TaskID: run.taskID, Shard: run.shard, Replica: run.replica,
 		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Truncated: res.Truncated,
 	})
 }
@@ -188,6 +196,11 @@ func (o *Orchestrator) handleBlob(_ context.Context, from peer.ID, req *p2p.Requ
 	if err := req.Decode(&br); err != nil {
 		return nil, err
 	}
+	leave, err := o.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	if !o.mayFetch(from, br.Hash) {
 		return &wire.BlobResponse{Hash: br.Hash, Found: false}, nil
 	}

@@ -29,12 +29,26 @@ type taskOutcome struct {
 	reason    string
 }
 
-// launch starts the goroutine that drives a job to a terminal phase.
-func (o *Orchestrator) launch(js *jobState) {
+// prepare gives a job its context and cancel function; it runs before the
+// job is visible, so that a cancel can never miss it.
+func (o *Orchestrator) prepare(js *jobState) (context.Context, context.CancelCauseFunc) {
 	ctx, cancel := context.WithCancelCause(o.ctx)
 	js.mu.Lock()
 	js.cancel = func(reason string) { cancel(&cancelCause{reason: reason}) }
 	js.mu.Unlock()
+	return ctx, cancel
+}
+
+// launch starts the goroutine that drives a prepared job to a terminal
+// phase, unless the orchestrator is closing (the job then resumes on the
+// next start).
+func (o *Orchestrator) launch(ctx context.Context, cancel context.CancelCauseFunc, js *jobState) {
+	o.serving.RLock()
+	defer o.serving.RUnlock()
+	if o.closed {
+		cancel(nil)
+		return
+	}
 	o.wg.Add(1)
 	go func() {
 		defer o.wg.Done()
@@ -52,6 +66,15 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 		})
 	}
 	outcomes := make(chan taskOutcome, len(rec.Tasks))
+	// Tasks that ended before a restart count as they ended.
+	for i, t := range rec.Tasks {
+		switch t.Phase {
+		case api.PhaseFailed:
+			outcomes <- taskOutcome{idx: i, failed: true, code: t.ErrorCode, reason: fmt.Sprintf("shard %d: %s", t.Shard, t.Error)}
+		case api.PhaseCancelled:
+			outcomes <- taskOutcome{idx: i, cancelled: true, code: "cancelled", reason: t.Error}
+		}
+	}
 	var wg sync.WaitGroup
 	for i, t := range rec.Tasks {
 		if t.Phase.Terminal() {
@@ -70,7 +93,7 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 	wg.Wait()
 	close(outcomes)
 
-	var first *taskOutcome
+	var first, cancelled *taskOutcome
 	for out := range outcomes {
 		if out.shutdown {
 			// The orchestrator is stopping: leave the job as persisted so
@@ -80,6 +103,9 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 		if out.failed && (first == nil || out.idx < first.idx) {
 			first = &out
 		}
+		if out.cancelled && cancelled == nil {
+			cancelled = &out
+		}
 	}
 	var cc *cancelCause
 	switch {
@@ -87,6 +113,8 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 		o.finish(js, api.PhaseFailed, first.code, first.reason)
 	case errors.As(context.Cause(ctx), &cc):
 		o.finish(js, api.PhaseCancelled, "cancelled", cc.reason)
+	case cancelled != nil:
+		o.finish(js, api.PhaseCancelled, "cancelled", cancelled.reason)
 	case o.ctx.Err() != nil:
 		return
 	default:

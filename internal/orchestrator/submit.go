@@ -16,6 +16,9 @@ import (
 	"github.com/opensky-network/opensky/internal/spec"
 )
 
+// MaxBlobBytes is the largest module or input file a job can use.
+const MaxBlobBytes = 48 << 20
+
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 func newJobID() string {
@@ -31,7 +34,10 @@ func taskID(jobID string, shard, replica int) string {
 // SubmitJob accepts a job. The spec is defaulted and validated again here:
 // the orchestrator never trusts its caller to have done it.
 func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, error) {
-	if o.ctx == nil || o.ctx.Err() != nil {
+	o.serving.RLock()
+	closed := o.closed
+	o.serving.RUnlock()
+	if o.ctx == nil || o.ctx.Err() != nil || closed {
 		return nil, fmt.Errorf("orchestrator is not running: %w", gateway.ErrUnavailable)
 	}
 	s.Default()
@@ -57,11 +63,12 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 		return nil, fmt.Errorf("persist job: %w", err)
 	}
 	js := newJobState(j)
+	ctx, cancel := o.prepare(js)
 	o.mu.Lock()
 	o.jobs[j.ID] = js
 	o.mu.Unlock()
 	o.log.Debug("job accepted", "job", j.ID, "engine", s.Engine, "shards", s.Shards, "replicas", s.Replicas)
-	o.launch(js)
+	o.launch(ctx, cancel, js)
 	rec, _ := js.snapshot()
 	return rec, nil
 }
@@ -89,7 +96,9 @@ func (o *Orchestrator) checkBlobs(s *spec.Job) error {
 
 // PutBlob stores an uploaded module or input file.
 func (o *Orchestrator) PutBlob(ctx context.Context, r io.Reader, max int64) (api.Blob, error) {
-	ref, n, err := o.blobs.Put(ctx, r, max)
+	// A blob travels to providers in one message (base64 in JSON), so it
+	// may not exceed what that message can carry.
+	ref, n, err := o.blobs.Put(ctx, r, min(max, MaxBlobBytes))
 	if errors.Is(err, blob.ErrTooLarge) {
 		return api.Blob{}, fmt.Errorf("%w: %w", gateway.ErrTooLarge, err)
 	}

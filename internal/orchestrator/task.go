@@ -21,13 +21,21 @@ import (
 
 // taskRun is a dispatched task waiting for its result.
 type taskRun struct {
-	jobID    string
-	taskID   string
-	idx      int
-	shard    int
-	provider peer.ID
-	res      wire.Capacity
-	blobs    map[string]bool // blobs the provider may fetch for this task
+	jobID     string
+	taskID    string
+	idx       int
+	replica   int
+	timeoutMs int64
+	shard     int
+	provider  peer.ID
+	// boot is the provider's boot time when it took the task; a new boot
+	// means it restarted and lost the task.
+	boot int64
+	// price is the provider's bid (micro-USD per CPU-second) and minPrice
+	// its announced floor; a receipt may not charge more than they allow.
+	price, minPrice int64
+	res             wire.Capacity
+	blobs           map[string]bool // blobs the provider may fetch for this task
 	// result receives the task's outcome once its result is recorded.
 	result chan taskOutcome
 }
@@ -36,11 +44,14 @@ type taskRun struct {
 func (o *Orchestrator) runTask(ctx context.Context, js *jobState, idx int) taskOutcome {
 	rec, _ := js.snapshot()
 	t := rec.Tasks[idx]
-	var run *taskRun
-	if run = o.lookup(t.ID); run != nil {
-		// Resumed after a restart: Start registered the task, the provider
-		// still holds it and will deliver its result.
-	} else {
+	if t.Phase.Terminal() {
+		// Its result arrived while the job was being resumed.
+		return taskOutcome{idx: idx, failed: t.Phase == api.PhaseFailed, code: t.ErrorCode, reason: t.Error}
+	}
+	js.mu.Lock()
+	run := js.resumed[idx]
+	js.mu.Unlock()
+	if run == nil {
 		var out *taskOutcome
 		run, out = o.place(ctx, js, idx)
 		if out != nil {
@@ -53,10 +64,11 @@ func (o *Orchestrator) runTask(ctx context.Context, js *jobState, idx int) taskO
 func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID) *taskRun {
 	s := &j.Spec
 	run := &taskRun{
-		jobID: j.ID, taskID: j.Tasks[idx].ID, idx: idx, shard: j.Tasks[idx].Shard, provider: p,
-		res:    resources(s),
-		blobs:  map[string]bool{},
-		result: make(chan taskOutcome, 1),
+		jobID: j.ID, taskID: j.Tasks[idx].ID, idx: idx, shard: j.Tasks[idx].Shard, replica: j.Tasks[idx].Replica, provider: p,
+		timeoutMs: time.Duration(s.Resources.Timeout).Milliseconds(),
+		res:       resources(s),
+		blobs:     map[string]bool{},
+		result:    make(chan taskOutcome, 1),
 	}
 	if s.Module != "" {
 		run.blobs[s.Module] = true
@@ -98,6 +110,9 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 	backoff := time.Millisecond
 	declined := map[string]string{}
 	for {
+		// Take the wake-up channels before looking, so that nothing that
+		// happens while we look is missed.
+		presenceChanged, freed := o.presence.wait(), o.capacityFreed()
 		req.Now = time.Now()
 		req.Exclude = o.replicaHolders(js, t.Shard, idx)
 		out := o.pipeline.Select(req, o.presence.candidates(o.inflight))
@@ -122,8 +137,8 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 		timer := time.NewTimer(backoff)
 		select {
 		case <-ctx.Done():
-		case <-o.presence.wait():
-		case <-o.capacityFreed():
+		case <-presenceChanged:
+		case <-freed:
 		case <-timer.C:
 		}
 		timer.Stop()
@@ -158,6 +173,7 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 		return nil, "bid over the price cap"
 	}
 	run := o.newRun(rec, idx, pid)
+	run.boot, run.price, run.minPrice = c.Presence.Boot, bid.Price, c.Presence.MinPrice
 	ts, err := o.taskSpec(rec, idx)
 	if err != nil {
 		return nil, err.Error()
@@ -179,6 +195,7 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 	o.touch(js, func(j *api.Job) bool {
 		tk := &j.Tasks[idx]
 		tk.Phase, tk.Provider, tk.StartedAt = api.PhaseRunning, c.Peer, time.Now().UTC()
+		tk.ProviderBoot, tk.BidPrice, tk.MinPrice = run.boot, run.price, run.minPrice
 		tk.Attempts++
 		if j.Phase == api.PhaseMatching || j.Phase == api.PhaseQueued {
 			event(j, api.PhaseRunning, "running")
@@ -255,20 +272,47 @@ func (o *Orchestrator) replicaHolders(js *jobState, shard, self int) map[string]
 func (o *Orchestrator) await(ctx context.Context, js *jobState, idx int, run *taskRun) taskOutcome {
 	tick := time.NewTicker(max(o.cfg.PresenceTimeout/4, 10*time.Millisecond))
 	defer tick.Stop()
+	rec, _ := js.snapshot()
+	started := rec.Tasks[idx].StartedAt
+	if started.IsZero() {
+		started = time.Now()
+	}
+	// A provider that is alive but never delivers (it lost the task, or
+	// gave up delivering) must not hold the job forever.
+	deadline := time.NewTimer(time.Until(started.Add(time.Duration(rec.Spec.Resources.Timeout) + o.cfg.ResultGrace)))
+	defer deadline.Stop()
+	// giveUp ends the task for a reason of ours, unless its result was
+	// recorded in the meantime, which then stands.
+	giveUp := func(out taskOutcome, cancelProvider bool) taskOutcome {
+		if !o.unregister(run) {
+			return <-run.result
+		}
+		if cancelProvider {
+			o.sendCancel(run, errors.New(out.reason))
+		}
+		return o.endTask(js, idx, out)
+	}
 	for {
 		select {
 		case out := <-run.result:
 			return out
 		case <-ctx.Done():
-			o.unregister(run)
+			if !o.unregister(run) {
+				return <-run.result
+			}
 			if o.ctx.Err() == nil {
 				o.sendCancel(run, context.Cause(ctx))
 			}
 			return o.endTask(js, idx, o.stopped(ctx))
+		case <-deadline.C:
+			return giveUp(taskFailure("result_timeout", "provider %s sent no result within the task's timeout and %s", shortPeer(run.provider.String()), o.cfg.ResultGrace), true)
 		case <-tick.C:
-			if since := time.Since(o.presence.lastSeen(run.provider.String())); since > o.cfg.PresenceTimeout {
-				o.unregister(run)
-				return o.endTask(js, idx, taskFailure("provider_lost", "provider %s stopped answering (no presence for %s)", shortPeer(run.provider.String()), since.Round(time.Millisecond)))
+			p := run.provider.String()
+			if since := time.Since(o.presence.lastSeen(p)); since > o.cfg.PresenceTimeout {
+				return giveUp(taskFailure("provider_lost", "provider %s stopped answering (no presence for %s)", shortPeer(p), since.Round(time.Millisecond)), false)
+			}
+			if o.presence.restarted(p, run.boot) {
+				return giveUp(taskFailure("provider_lost", "provider %s restarted and lost the task", shortPeer(p)), false)
 			}
 		}
 	}

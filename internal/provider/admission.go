@@ -32,8 +32,11 @@ func newAdmission(total wire.Capacity, maxTasks int) *admission {
 func (a *admission) reserve(task, from string, res wire.Capacity, expires time.Time) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if r, ok := a.held[task]; ok && r.from == from {
-		return nil
+	if r, ok := a.held[task]; ok {
+		if r.from == from {
+			return nil
+		}
+		return fmt.Errorf("task %s is held for another peer", task)
 	}
 	a.sweep(time.Now())
 	if a.maxTasks > 0 && len(a.held) >= a.maxTasks {
@@ -60,8 +63,11 @@ func (a *admission) claim(task, from string, res wire.Capacity) error {
 	a.mu.Lock()
 	r, ok := a.held[task]
 	if ok && r.from == from && (r.expires.IsZero() || time.Now().Before(r.expires)) {
+		if exceeds(res, r.res) {
+			a.mu.Unlock()
+			return fmt.Errorf("dispatch asks more than the bid reserved")
+		}
 		r.expires = time.Time{}
-		r.res = res
 		a.held[task] = r
 		a.mu.Unlock()
 		return nil
@@ -106,6 +112,10 @@ func (a *admission) freeLocked() wire.Capacity {
 		f.GPUs -= r.res.GPUs
 	}
 	return f
+}
+
+func exceeds(a, b wire.Capacity) bool {
+	return a.MilliCPU > b.MilliCPU || a.MemoryBytes > b.MemoryBytes || a.DiskBytes > b.DiskBytes || a.GPUs > b.GPUs
 }
 
 func (a *admission) sweep(now time.Time) {

@@ -81,13 +81,26 @@ func (p *Provider) execute(ctx context.Context, from peer.ID, d wire.Dispatch) {
 		root, _ = verify.ResultRoot(nil, rc.ExitCode, result.Stdout, result.Stderr)
 	}
 	rc.OutputRoot = root.String()
-	rc.Price = pricing.Charge(d.Price, p.cfg.MinPrice, rc.Usage.CPUMs)
+	rc.Price = pricing.Charge(d.Price, p.cfg.MinPrice,
+		pricing.BillableCPUMs(rc.Usage.CPUMs, rc.Usage.WallMs, t.Resources.MilliCPU, t.TimeoutMs))
 	sealed, err := wire.Seal(p.net.PrivKey(), &rc)
 	if err != nil {
 		p.log.Error("seal receipt", "task", t.TaskID, "err", err)
 		return
 	}
 	result.Receipt, result.Outputs = sealed, files
+	if b, err := wire.Marshal(&result); err != nil || len(b) > wire.MaxResult-wire.MaxControlMessage {
+		// Too big for one message: report the task as over its output
+		// limit, with a receipt that commits to no files.
+		rc.Error, rc.ErrorCode = "outputs do not fit in one result message", "output_limit"
+		root, _ = verify.ResultRoot(nil, rc.ExitCode, result.Stdout, result.Stderr)
+		rc.OutputRoot = root.String()
+		if sealed, err = wire.Seal(p.net.PrivKey(), &rc); err != nil {
+			p.log.Error("seal receipt", "task", t.TaskID, "err", err)
+			return
+		}
+		result.Receipt, result.Outputs = sealed, nil
+	}
 	p.deliver(from, &result, t.TaskID)
 }
 
@@ -160,8 +173,21 @@ func (p *Provider) fetchBlob(ctx context.Context, from peer.ID, ref string) ([]b
 		return data, nil
 	}
 	var resp wire.BlobResponse
-	if err := p.net.Call(ctx, from, wire.ProtocolBlob, &wire.BlobRequest{Hash: ref}, &resp, wire.MaxBlob+wire.MaxControlMessage); err != nil {
-		return nil, fmt.Errorf("%w: fetch %s: %w", errStaging, ref, err)
+	// The orchestrator may be restarting: retry a failed transfer for a
+	// while before giving up on the task.
+	fctx, cancel := context.WithTimeout(ctx, p.cfg.DeliveryTimeout)
+	defer cancel()
+	for backoff := 50 * time.Millisecond; ; backoff = min(backoff*2, 2*time.Second) {
+		err := p.net.Call(fctx, from, wire.ProtocolBlob, &wire.BlobRequest{Hash: ref}, &resp, wire.MaxBlob+wire.MaxControlMessage)
+		if err == nil {
+			break
+		}
+		p.log.Debug("fetch blob", "blob", ref, "err", err)
+		select {
+		case <-fctx.Done():
+			return nil, fmt.Errorf("%w: fetch %s: %w", errStaging, ref, err)
+		case <-time.After(backoff):
+		}
 	}
 	if !resp.Found {
 		return nil, fmt.Errorf("%w: %s is not available from the orchestrator", errStaging, ref)

@@ -84,18 +84,25 @@ func (p *Provider) handleDispatch(_ context.Context, from peer.ID, req *p2p.Requ
 	if _, ok := p.execs[t.Engine]; !ok {
 		return refuse("engine %q not offered", t.Engine)
 	}
+	if d.Price < p.cfg.PricePerCPUSecond {
+		return refuse("price %d is under this provider's %d", d.Price, p.cfg.PricePerCPUSecond)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return refuse("provider is shutting down")
+	}
+	if rt, dup := p.running[t.TaskID]; dup {
+		if rt.from != from {
+			return refuse("task %s is held for another peer", t.TaskID)
+		}
+		return &wire.DispatchAck{TaskID: t.TaskID, Accepted: true}, nil
+	}
 	if err := p.adm.claim(t.TaskID, from.String(), t.Resources); err != nil {
 		return refuse("%v", err)
 	}
 	ctx, cancel := context.WithCancelCause(p.ctx)
-	p.mu.Lock()
-	if _, dup := p.running[t.TaskID]; dup {
-		p.mu.Unlock()
-		cancel(nil)
-		return &wire.DispatchAck{TaskID: t.TaskID, Accepted: true}, nil
-	}
 	p.running[t.TaskID] = &runningTask{from: from, cancel: cancel}
-	p.mu.Unlock()
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()

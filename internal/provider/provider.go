@@ -83,6 +83,7 @@ type Provider struct {
 	blobs *blob.Store
 	work  *workdirs
 	adm   *admission
+	boot  int64
 	seq   atomic.Uint64
 
 	ctx    context.Context
@@ -91,6 +92,7 @@ type Provider struct {
 
 	mu      sync.Mutex
 	running map[string]*runningTask
+	closed  bool
 }
 
 type runningTask struct {
@@ -136,6 +138,7 @@ func New(net Network, execs []executor.Executor, cfg Config) (*Provider, error) 
 		cfg: cfg, log: cfg.Logger, net: net, blobs: blobs, work: work,
 		execs:   map[string]executor.Executor{},
 		adm:     newAdmission(total, cfg.MaxTasks),
+		boot:    time.Now().UnixNano(),
 		running: map[string]*runningTask{},
 	}
 	for _, e := range execs {
@@ -169,6 +172,9 @@ func (p *Provider) Start(ctx context.Context) error {
 
 // Close cancels running tasks and stops the provider.
 func (p *Provider) Close() error {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
 	if p.cancel != nil {
 		p.cancel()
 	}
@@ -196,6 +202,7 @@ func (p *Provider) announce() error {
 	free, held := p.adm.free()
 	pr := wire.Presence{
 		Peer:              p.net.ID().String(),
+		Boot:              p.boot,
 		Seq:               p.seq.Add(1),
 		Engines:           p.Engines(),
 		Total:             p.adm.total,

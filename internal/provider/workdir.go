@@ -87,7 +87,9 @@ func emptyDir(dir string) error {
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
-		os.Chmod(p, 0o700)
+		if e.Type()&os.ModeSymlink == 0 {
+			os.Chmod(p, 0o700)
+		}
 		if err := os.RemoveAll(p); err != nil {
 			return err
 		}

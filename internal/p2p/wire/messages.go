@@ -33,7 +33,10 @@ type Capacity struct {
 
 // Presence is a provider's periodic announcement on TopicPresence.
 type Presence struct {
-	Peer    string            `json:"peer"`
+	Peer string `json:"peer"`
+	// Boot identifies the provider's current run (its start time in Unix
+	// nanoseconds); Seq counts announcements within a run.
+	Boot    int64             `json:"boot"`
 	Seq     uint64            `json:"seq"`
 	Engines []string          `json:"engines"`
 	Total   Capacity          `json:"total"`
