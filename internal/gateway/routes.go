@@ -1,0 +1,34 @@
+package gateway
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes registers every endpoint. The pattern doubles as the route label
+// of the request metrics.
+func (s *Server) routes() {
+	s.handle("GET /healthz", s.healthz)
+	s.handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP)
+
+	s.handle("GET /api/v1/node", s.node)
+	s.handle("GET /api/v1/providers", s.providers)
+	s.handle("POST /api/v1/blobs", s.putBlob)
+
+	s.handle("POST /api/v1/jobs", s.submitJob)
+	s.handle("GET /api/v1/jobs", s.listJobs)
+	s.handle("GET /api/v1/jobs/{id}", s.getJob)
+	s.handle("POST /api/v1/jobs/{id}/cancel", s.cancelJob)
+	s.handle("GET /api/v1/jobs/{id}/watch", s.watchJob)
+	s.handle("GET /api/v1/jobs/{id}/logs", s.jobLogs)
+	s.handle("GET /api/v1/jobs/{id}/outputs", s.jobOutputs)
+	s.handle("GET /api/v1/jobs/{id}/outputs/{shard}/{path...}", s.downloadOutput)
+
+	s.mux.Handle("/", s.instrument(unmatchedRoute, http.HandlerFunc(s.noRoute)))
+}
+
+// handle registers h under pattern with metrics and panic recovery.
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.mux.Handle(pattern, s.instrument(pattern, h))
+}
