@@ -38,6 +38,9 @@ type P2P struct {
 	Bootstrap []string `yaml:"bootstrap"`
 	MDNS      bool     `yaml:"mdns"`
 	DHT       bool     `yaml:"dht"`
+	// DHTServer answers DHT queries for others; turn it off on a machine
+	// that others cannot reach.
+	DHTServer bool `yaml:"dhtServer"`
 }
 
 // Gateway configures the orchestrator and its HTTP API, which run together.
@@ -78,9 +81,10 @@ func Default() Config {
 		DataDir: filepath.Join(home, ".opensky"),
 		Log:     Log{Level: "info", Format: "text"},
 		P2P: P2P{
-			Listen: []string{"/ip4/127.0.0.1/tcp/4001", "/ip4/127.0.0.1/udp/4001/quic-v1"},
-			MDNS:   false,
-			DHT:    true,
+			Listen:    []string{"/ip4/127.0.0.1/tcp/4001", "/ip4/127.0.0.1/udp/4001/quic-v1"},
+			MDNS:      false,
+			DHT:       true,
+			DHTServer: true,
 		},
 		Gateway: Gateway{Listen: fmt.Sprintf("127.0.0.1:%d", DefaultAPIPort), PresenceTimeout: "10s"},
 		Provider: Provider{
@@ -147,6 +151,7 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	list("OPENSKY_P2P_BOOTSTRAP", &c.P2P.Bootstrap)
 	boolean("OPENSKY_P2P_MDNS", &c.P2P.MDNS)
 	boolean("OPENSKY_P2P_DHT", &c.P2P.DHT)
+	boolean("OPENSKY_P2P_DHT_SERVER", &c.P2P.DHTServer)
 	boolean("OPENSKY_GATEWAY_ENABLED", &c.Gateway.Enabled)
 	str("OPENSKY_GATEWAY_LISTEN", &c.Gateway.Listen)
 	boolean("OPENSKY_PROVIDER_ENABLED", &c.Provider.Enabled)

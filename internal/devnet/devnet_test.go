@@ -15,6 +15,7 @@ import (
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/executor"
 	"github.com/opensky-network/opensky/internal/executor/wasm"
+	"github.com/opensky-network/opensky/internal/node"
 	"github.com/opensky-network/opensky/internal/orchestrator"
 	"github.com/opensky-network/opensky/internal/spec"
 	"github.com/opensky-network/opensky/internal/verify"
@@ -388,3 +389,26 @@ func buildExample(t *testing.T, pkg string) []byte {
 }
 
 var _ = fmt.Sprint
+
+// TestProviderFoundThroughAnotherPeer starts a provider that knows only
+// another provider, not the gateway: the gateway must still hear of it and
+// reach it to run a task there.
+func TestProviderFoundThroughAnotherPeer(t *testing.T) {
+	net := startNet(t, 1)
+	o := net.Gateway.Orchestrator
+	cfg := base(filepath.Join(net.Dir, "far-provider"))
+	cfg.P2P.Bootstrap = net.Providers[0].Host.Addrs()
+	cfg.Provider.Labels = map[string]string{"far": "yes"}
+	cfg.Provider.PresenceInterval = "200ms"
+	far, err := node.Start(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer far.Close()
+	s := wasmJob(upload(t, o, wasmtest.Print(1, "from afar\n")), 1)
+	s.Constraints = []string{"far=yes"}
+	j := run(t, o, s)
+	if j.Phase != api.PhaseCompleted || j.Tasks[0].Provider != far.Host.ID().String() {
+		t.Fatalf("ended %s on %s (%s), want completed on %s", j.Phase, j.Tasks[0].Provider, j.Reason, far.Host.ID())
+	}
+}

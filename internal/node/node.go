@@ -74,7 +74,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, e
 		Bootstrap:   cfg.P2P.Bootstrap,
 		MDNS:        cfg.P2P.MDNS,
 		DHT:         cfg.P2P.DHT,
-		DHTServer:   cfg.Gateway.Enabled,
+		DHTServer:   cfg.P2P.DHT && cfg.P2P.DHTServer,
 		Logger:      log.With("component", "p2p"),
 	})
 	if err != nil {
@@ -99,6 +99,13 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, e
 			}
 		}()
 	}
+	if cfg.P2P.DHT && cfg.Gateway.Enabled {
+		n.serving.Add(1)
+		go func() {
+			defer n.serving.Done()
+			n.discoverProviders(runCtx)
+		}()
+	}
 	if len(cfg.P2P.Bootstrap) > 0 {
 		n.serving.Add(1)
 		go func() {
@@ -107,6 +114,29 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, e
 		}()
 	}
 	return n, nil
+}
+
+// discoverProviders connects the gateway node to providers advertised in
+// the DHT, so that it hears their presence even when they bootstrapped
+// through another peer.
+func (n *Node) discoverProviders(ctx context.Context) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		found, err := n.Host.FindPeers(fctx)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			n.log.Debug("find providers in the DHT", "err", err)
+		} else if len(found) > 0 {
+			n.log.Debug("providers found in the DHT", "count", len(found))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // keepBootstrap redials bootstrap peers that dropped, e.g. a gateway that
