@@ -15,11 +15,7 @@ import (
 // error (returned as is) or ctx ends.
 func (c *Client) WatchJob(ctx context.Context, id string, fn func(Job) error) error {
 	terminal := false
-	err := c.stream(ctx, jobPath(id, "watch"), nil, func(dec *json.Decoder) error {
-		var j Job
-		if err := dec.Decode(&j); err != nil {
-			return err
-		}
+	err := stream(ctx, c, jobPath(id, "watch"), nil, func(j Job) error {
 		terminal = j.Phase.Terminal()
 		return fn(j)
 	})
@@ -35,14 +31,7 @@ func (c *Client) WatchJob(ctx context.Context, id string, fn func(Job) error) er
 // FollowLogs calls fn with each task's log as the task finishes, until the
 // job is terminal, fn returns an error (returned as is) or ctx ends.
 func (c *Client) FollowLogs(ctx context.Context, id string, fn func(TaskLog) error) error {
-	err := c.stream(ctx, jobPath(id, "logs"), url.Values{"follow": {"true"}}, func(dec *json.Decoder) error {
-		var l TaskLog
-		if err := dec.Decode(&l); err != nil {
-			return err
-		}
-		return fn(l)
-	})
-	if err != nil {
+	if err := stream(ctx, c, jobPath(id, "logs"), url.Values{"follow": {"true"}}, fn); err != nil {
 		return err
 	}
 	// The stream also ends when the gateway shuts down: tell that apart
@@ -57,30 +46,30 @@ func (c *Client) FollowLogs(ctx context.Context, id string, fn func(TaskLog) err
 	return nil
 }
 
-// stream opens an NDJSON stream and calls next for each value until the
-// stream ends (nil) or next fails.
-func (c *Client) stream(ctx context.Context, path string, query url.Values, next func(*json.Decoder) error) error {
+// stream opens an NDJSON stream and calls fn with each value until the
+// stream ends cleanly (nil), fn fails (its error), reading fails or ctx
+// ends.
+func stream[T any](ctx context.Context, c *Client, path string, query url.Values, fn func(T) error) error {
 	resp, err := c.send(ctx, request{method: http.MethodGet, path: path, query: query})
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	dec := json.NewDecoder(resp.Body)
-	for dec.More() {
-		if err := next(dec); err != nil {
+	for {
+		var v T
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
-			var se *json.SyntaxError
-			var ute *json.UnmarshalTypeError
-			if errors.As(err, &se) || errors.As(err, &ute) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return fmt.Errorf("GET %s: read stream: %w", path, err)
-			}
+			return fmt.Errorf("GET %s: read stream: %w", path, err)
+		}
+		if err := fn(v); err != nil {
 			return err
 		}
 	}
-	if ctx.Err() != nil {
-		return context.Cause(ctx)
-	}
-	return nil
 }

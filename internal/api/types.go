@@ -78,7 +78,11 @@ type Task struct {
 	// BidPrice (micro-USD per CPU-second) and MinPrice are what the
 	// provider offered; ProviderBoot identifies the provider's run that
 	// took the task.
-	BidPrice     int64 `json:"bidPrice,omitempty"`
+	// Attempt identifies the current dispatch of the task to a provider;
+	// every dispatch gets a new one, so that a stale execution can never be
+	// taken for a later attempt.
+	Attempt      string `json:"attempt,omitempty"`
+	BidPrice     int64  `json:"bidPrice,omitempty"`
 	MinPrice     int64 `json:"minPrice,omitempty"`
 	ProviderBoot int64 `json:"providerBoot,omitempty"`
 }

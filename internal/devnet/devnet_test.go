@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,9 @@ func startNet(t *testing.T, n int, opts ...func(*Options)) *Network {
 			p.Disk = "4Gi"
 			p.PresenceInterval = "200ms"
 		},
+	}
+	if os.Getenv("OPENSKY_TEST_LOG") != "" {
+		o.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	for _, f := range opts {
 		f(&o)

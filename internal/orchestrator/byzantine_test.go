@@ -183,7 +183,7 @@ func TestReceiptSignedByAnotherKeyIsRefused(t *testing.T) {
 	}
 	// The provider's own, genuine result is still accepted afterwards.
 	pid, _ := peer.Decode(rec.Tasks[0].Provider)
-	d := wire.Dispatch{Task: wire.TaskSpec{JobID: j.ID, TaskID: rec.Tasks[0].ID}}
+	d := wire.Dispatch{Task: wire.TaskSpec{JobID: j.ID, TaskID: rec.Tasks[0].Attempt}}
 	var ack wire.ResultAck
 	if err := s.host.Call(ctx, h.ID(), wire.ProtocolResult, honestResult(t, s.host.PrivKey(), d, "genuine", ""), &ack, wire.MaxControlMessage); err != nil || !ack.Known {
 		t.Fatalf("genuine result: ack %+v, err %v (provider %s)", ack, err, pid)

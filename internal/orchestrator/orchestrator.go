@@ -190,7 +190,7 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 				o.log.Error("stored task has a bad provider", "task", t.ID, "err", err)
 				continue
 			}
-			run := o.newRun(j, idx, pid)
+			run := o.newRun(j, idx, pid, nonEmpty(t.Attempt, t.ID))
 			run.boot, run.price, run.minPrice = t.ProviderBoot, t.BidPrice, t.MinPrice
 			js.resumed[idx] = run
 			o.register(run)

@@ -120,7 +120,7 @@ func (o *Orchestrator) checkAndStore(run *taskRun, rc *wire.Receipt, res *wire.R
 		}
 	}
 	return o.store.putLog(run.jobID, api.TaskLog{
-		TaskID: run.taskID, Shard: run.shard, Replica: run.replica,
+		TaskID: run.recordID, Shard: run.shard, Replica: run.replica,
 		Stdout: string(res.Stdout), Stderr: string(res.Stderr), Truncated: res.Truncated,
 	})
 }
@@ -202,6 +202,7 @@ func (o *Orchestrator) handleBlob(_ context.Context, from peer.ID, req *p2p.Requ
 	}
 	defer leave()
 	if !o.mayFetch(from, br.Hash) {
+		o.log.Debug("blob refused: no task of this provider needs it", "provider", from, "blob", br.Hash)
 		return &wire.BlobResponse{Hash: br.Hash, Found: false}, nil
 	}
 	data, err := o.blobs.Read(br.Hash)

@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -21,8 +22,11 @@ import (
 
 // taskRun is a dispatched task waiting for its result.
 type taskRun struct {
-	jobID     string
+	jobID string
+	// taskID is the attempt's ID (what the provider knows), recordID the
+	// task's ID in the job record.
 	taskID    string
+	recordID  string
 	idx       int
 	replica   int
 	timeoutMs int64
@@ -61,10 +65,10 @@ func (o *Orchestrator) runTask(ctx context.Context, js *jobState, idx int) taskO
 	return o.await(ctx, js, idx, run)
 }
 
-func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID) *taskRun {
+func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID, attempt string) *taskRun {
 	s := &j.Spec
 	run := &taskRun{
-		jobID: j.ID, taskID: j.Tasks[idx].ID, idx: idx, shard: j.Tasks[idx].Shard, replica: j.Tasks[idx].Replica, provider: p,
+		jobID: j.ID, taskID: attempt, recordID: j.Tasks[idx].ID, idx: idx, shard: j.Tasks[idx].Shard, replica: j.Tasks[idx].Replica, provider: p,
 		timeoutMs: time.Duration(s.Resources.Timeout).Milliseconds(),
 		res:       resources(s),
 		blobs:     map[string]bool{},
@@ -155,11 +159,12 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 	}
 	rec, _ := js.snapshot()
 	t := rec.Tasks[idx]
+	attempt := newAttemptID(t.ID)
 	bctx, cancel := context.WithTimeout(ctx, o.cfg.BidTimeout)
 	defer cancel()
 	var bid wire.Bid
 	err = o.net.Call(bctx, pid, wire.ProtocolBid, &wire.BidRequest{
-		JobID: rec.ID, TaskID: t.ID, Engine: req.Engine, Resources: req.Resources,
+		JobID: rec.ID, TaskID: attempt, Engine: req.Engine, Resources: req.Resources,
 		TimeoutMs: req.TimeoutMs, MaxPrice: req.MaxPrice,
 	}, &bid, wire.MaxControlMessage)
 	switch {
@@ -167,25 +172,28 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 		return nil, "bid failed: " + err.Error()
 	case !bid.Accept:
 		return nil, "declined: " + bid.Reason
-	case bid.TaskID != t.ID:
+	case bid.TaskID != attempt:
 		return nil, "bid for another task"
 	case req.MaxPrice > 0 && pricing.WorstCase(bid.Price, 0, req.Resources.MilliCPU, req.TimeoutMs) > req.MaxPrice:
 		return nil, "bid over the price cap"
 	}
-	run := o.newRun(rec, idx, pid)
+	run := o.newRun(rec, idx, pid, attempt)
 	run.boot, run.price, run.minPrice = c.Presence.Boot, bid.Price, c.Presence.MinPrice
-	ts, err := o.taskSpec(rec, idx)
+	ts, err := o.taskSpec(rec, idx, attempt)
 	if err != nil {
 		return nil, err.Error()
 	}
 	o.register(run)
 	var ack wire.DispatchAck
+	dispatched := time.Now().UTC()
 	dctx, dcancel := context.WithTimeout(ctx, o.cfg.BidTimeout)
 	defer dcancel()
 	err = o.net.Call(dctx, pid, wire.ProtocolDispatch, &wire.Dispatch{Task: ts, Price: bid.Price}, &ack, wire.MaxControlMessage)
 	if err != nil || !ack.Accepted {
 		o.unregister(run)
 		if err != nil {
+			// The provider may have taken it anyway: stop that attempt.
+			o.sendCancel(run, fmt.Errorf("dispatch not confirmed: %w", err))
 			return nil, "dispatch failed: " + err.Error()
 		}
 		return nil, "dispatch refused: " + ack.Reason
@@ -194,7 +202,11 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 	// and the first provider's late result is refused as unknown.
 	o.touch(js, func(j *api.Job) bool {
 		tk := &j.Tasks[idx]
-		tk.Phase, tk.Provider, tk.StartedAt = api.PhaseRunning, c.Peer, time.Now().UTC()
+		if !tk.Phase.Terminal() {
+			// A fast provider's result may already be recorded.
+			tk.Phase = api.PhaseRunning
+		}
+		tk.Provider, tk.StartedAt, tk.Attempt = c.Peer, dispatched, attempt
 		tk.ProviderBoot, tk.BidPrice, tk.MinPrice = run.boot, run.price, run.minPrice
 		tk.Attempts++
 		if j.Phase == api.PhaseMatching || j.Phase == api.PhaseQueued {
@@ -206,11 +218,11 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 }
 
 // taskSpec builds the wire form of task idx.
-func (o *Orchestrator) taskSpec(j *api.Job, idx int) (wire.TaskSpec, error) {
+func (o *Orchestrator) taskSpec(j *api.Job, idx int, attempt string) (wire.TaskSpec, error) {
 	s := &j.Spec
 	t := j.Tasks[idx]
 	ts := wire.TaskSpec{
-		JobID: j.ID, TaskID: t.ID, Shard: t.Shard, Shards: s.Shards, Replica: t.Replica,
+		JobID: j.ID, TaskID: attempt, Shard: t.Shard, Shards: s.Shards, Replica: t.Replica,
 		Engine: string(s.Engine), ModuleHash: s.Module, Image: s.Image,
 		Entrypoint: s.Entrypoint, WorkingDir: s.WorkingDir, Args: s.Args, Env: s.Env,
 		Resources: resources(s), TimeoutMs: time.Duration(s.Resources.Timeout).Milliseconds(),
@@ -245,6 +257,13 @@ func (o *Orchestrator) taskSpec(j *api.Job, idx int) (wire.TaskSpec, error) {
 		}
 	}
 	return ts, nil
+}
+
+// newAttemptID names one dispatch of a task.
+func newAttemptID(task string) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return task + "-" + strings.ToLower(idEncoding.EncodeToString(b[:]))
 }
 
 // Seed derives a task's random seed from its job and shard, so that the
