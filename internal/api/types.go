@@ -83,8 +83,8 @@ type Task struct {
 	// taken for a later attempt.
 	Attempt      string `json:"attempt,omitempty"`
 	BidPrice     int64  `json:"bidPrice,omitempty"`
-	MinPrice     int64 `json:"minPrice,omitempty"`
-	ProviderBoot int64 `json:"providerBoot,omitempty"`
+	MinPrice     int64  `json:"minPrice,omitempty"`
+	ProviderBoot int64  `json:"providerBoot,omitempty"`
 }
 
 // ListOptions filter a job listing.
