@@ -1,4 +1,25 @@
 // Package gateway serves the OpenSky HTTP API (/api/v1) over a Backend: job
 // submission, listing, watching, logs, outputs, blob uploads and the
 // provider view, with JSON errors that carry a code, a message and a hint.
+//
+// Routes:
+//
+//	GET  /healthz                                  {"status":"ok"}
+//	GET  /metrics                                  Prometheus metrics
+//	GET  /api/v1/node                              api.Node
+//	GET  /api/v1/providers                         []api.Provider
+//	POST /api/v1/blobs                             raw body -> 201 api.Blob
+//	POST /api/v1/jobs                              job spec (JSON or YAML) -> 201 api.Job
+//	GET  /api/v1/jobs?phase=&limit=                []api.Job
+//	GET  /api/v1/jobs/{id}                         api.Job
+//	POST /api/v1/jobs/{id}/cancel?reason=          api.Job
+//	GET  /api/v1/jobs/{id}/watch                   NDJSON api.Job per change, until terminal
+//	GET  /api/v1/jobs/{id}/logs[?follow=true]      api.Logs, or NDJSON api.TaskLog as tasks finish
+//	GET  /api/v1/jobs/{id}/outputs                 []api.OutputFile
+//	GET  /api/v1/jobs/{id}/outputs/{shard}/{path}  the file's bytes
+//
+// Every error is an api.Error. Its code follows the status: bad_request or
+// invalid_spec (400, with details naming spec fields), not_found (404),
+// method_not_allowed (405), conflict (409), too_large (413), unavailable
+// (503) and internal (500, whose detail goes to the log, not the client).
 package gateway
