@@ -13,18 +13,20 @@ import (
 func newWasmRunCmd(g *globals) *cobra.Command {
 	var f wasmRunFlags
 	cmd := &cobra.Command{
-		Use:   "run [flags] MODULE.wasm [--] [ARGS...]",
+		Use:   "run MODULE.wasm [flags] [-- ARGS...]",
 		Short: "Run a WebAssembly module on the network and print its output",
 		Long: `Upload a WebAssembly (WASI) module and its input files, run it on the network
 and wait for it, then print each shard's standard output and standard error
 in shard order and exit with the job's exit code, like docker run.
 
-Flags go before MODULE; everything after it is passed to the module.
+Flags may come before or after MODULE; everything after "--" is passed to
+the module (a module argument that starts with "-" needs the "--").
 When the job fails without a program exit code the reason goes to stderr and
 the exit code is 124 (time limit), 137 (memory limit), 130 (cancelled) or 125
 (any other failure: invalid module, trap, no providers, or an error of the
 CLI itself).`,
 		Example: `  opensky wasm run hello.wasm
+  opensky wasm run pi.wasm --shards 16 --memory 64Mi --timeout 30s -- 1000000
   opensky wasm run --memory 128Mi --timeout 1m --input data.csv wordcount.wasm -- /inputs/data.csv
   echo hi | opensky wasm run --stdin - cat.wasm`,
 		Args: cobra.MinimumNArgs(1),
@@ -33,7 +35,6 @@ CLI itself).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.SetInterspersed(false)
 	fl.StringVar(&f.memory, "memory", "", "memory limit per task (e.g. 64Mi, 1Gi; default 64Mi)")
 	fl.StringVar(&f.cpu, "cpu", "", "CPU per task in cores (e.g. 1, 0.5, 250m; default 1)")
 	fl.StringVar(&f.timeout, "timeout", "", "time limit per task (e.g. 30s, 5m; default 30s)")

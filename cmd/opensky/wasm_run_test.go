@@ -89,15 +89,22 @@ func TestWasmRunSuccess(t *testing.T) {
 	}
 }
 
-func TestWasmRunArgsWithoutDash(t *testing.T) {
+func TestWasmRunFlagsAfterModule(t *testing.T) {
 	b, url := startGateway(t, nil)
 	mod := writeFile(t, t.TempDir(), "m.wasm", wasmBytes)
-	// Flags after MODULE belong to the module.
-	if code, _, stderr := cli(t, url, "", "wasm", "run", mod, "--memory", "1"); code != 0 {
+	// Flags may follow MODULE; what follows "--" belongs to the module.
+	if code, _, stderr := cli(t, url, "", "wasm", "run", mod, "--memory", "32Mi", "--shards", "2", "--", "--memory", "1"); code != 0 {
 		t.Fatalf("code %d: %s", code, stderr)
 	}
-	if got := strings.Join(b.submitted[0].Args, " "); got != "--memory 1" {
+	s := b.submitted[0]
+	if got := strings.Join(s.Args, " "); got != "--memory 1" {
 		t.Fatalf("args %q", got)
+	}
+	if s.Resources.Memory != 32<<20 || s.Shards != 2 {
+		t.Fatalf("flags after MODULE not applied: memory %d shards %d", s.Resources.Memory, s.Shards)
+	}
+	if code, _, stderr := cli(t, url, "", "wasm", "run", mod, "-n", "5"); code == 0 || !strings.Contains(stderr, "unknown shorthand flag") {
+		t.Fatalf("a module flag without \"--\": code %d, %s", code, stderr)
 	}
 }
 
