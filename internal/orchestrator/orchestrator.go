@@ -37,7 +37,8 @@ type Config struct {
 	// PresenceTimeout is how long a provider may stay silent before it is
 	// considered gone (default 10s).
 	PresenceTimeout time.Duration
-	// MatchTimeout is how long a task may wait for a provider (default 60s).
+	// MatchTimeout is how long a task may wait for a provider with room
+	// for it (default 5m).
 	MatchTimeout time.Duration
 	// BidTimeout bounds one bid round trip (default 2s).
 	BidTimeout time.Duration
@@ -60,7 +61,7 @@ func (c *Config) setDefaults() {
 		c.PresenceTimeout = 10 * time.Second
 	}
 	if c.MatchTimeout <= 0 {
-		c.MatchTimeout = 60 * time.Second
+		c.MatchTimeout = 5 * time.Minute
 	}
 	if c.BidTimeout <= 0 {
 		c.BidTimeout = 2 * time.Second

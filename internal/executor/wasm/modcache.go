@@ -15,7 +15,12 @@ type moduleCache struct {
 	max     int
 	order   *list.List // of *cachedModule; front is most recently used
 	byKey   map[string]*list.Element
-	closeFn func(*compiledModule)
+	// unlisted holds evicted entries that runs still use. The engine
+	// shares compiled code between compiled modules of the same bytes and
+	// closing one frees it for all, so a module is never compiled again
+	// while an earlier copy is alive: the copy is listed again instead.
+	unlisted map[string]*cachedModule
+	closeFn  func(*compiledModule)
 }
 
 // cachedModule is one entry. refs counts its holders: the cache while the
@@ -29,7 +34,7 @@ type cachedModule struct {
 }
 
 func newModuleCache(max int, closeFn func(*compiledModule)) *moduleCache {
-	return &moduleCache{max: max, order: list.New(), byKey: map[string]*list.Element{}, closeFn: closeFn}
+	return &moduleCache{max: max, order: list.New(), byKey: map[string]*list.Element{}, unlisted: map[string]*cachedModule{}, closeFn: closeFn}
 }
 
 // acquire returns the module for key, compiling it with compile when it
@@ -42,17 +47,16 @@ func (c *moduleCache) acquire(ctx context.Context, key string, compile func() (*
 		m.refs++
 		c.order.MoveToFront(el)
 		c.mu.Unlock()
-		select {
-		case <-m.ready:
-		case <-ctx.Done():
-			c.release(m)
-			return nil, ctx.Err()
-		}
-		if m.err != nil {
-			c.release(m)
-			return nil, m.err
-		}
-		return m, nil
+		return c.await(ctx, m)
+	}
+	if m, ok := c.unlisted[key]; ok {
+		delete(c.unlisted, key)
+		m.refs += 2 // listed again, and held by the caller
+		c.byKey[key] = c.order.PushFront(m)
+		evicted := c.evictLocked()
+		c.mu.Unlock()
+		c.closeAll(evicted)
+		return c.await(ctx, m)
 	}
 	m := &cachedModule{key: key, ready: make(chan struct{}), refs: 2}
 	c.byKey[key] = c.order.PushFront(m)
@@ -64,11 +68,7 @@ func (c *moduleCache) acquire(ctx context.Context, key string, compile func() (*
 	var evicted []*compiledModule
 	c.mu.Lock()
 	if m.err != nil {
-		if el, ok := c.byKey[key]; ok && el.Value == m {
-			c.order.Remove(el)
-			delete(c.byKey, key)
-			m.refs--
-		}
+		c.unlistLocked(m)
 	} else {
 		evicted = c.evictLocked()
 	}
@@ -82,11 +82,45 @@ func (c *moduleCache) acquire(ctx context.Context, key string, compile func() (*
 	return m, nil
 }
 
+// await waits for a held entry to finish compiling.
+func (c *moduleCache) await(ctx context.Context, m *cachedModule) (*cachedModule, error) {
+	select {
+	case <-m.ready:
+	case <-ctx.Done():
+		c.release(m)
+		return nil, ctx.Err()
+	}
+	if m.err != nil {
+		c.mu.Lock()
+		c.unlistLocked(m)
+		c.mu.Unlock()
+		c.release(m)
+		return nil, m.err
+	}
+	return m, nil
+}
+
+// unlistLocked drops a failed entry from the cache, so that the next
+// acquire compiles afresh.
+func (c *moduleCache) unlistLocked(m *cachedModule) {
+	if el, ok := c.byKey[m.key]; ok && el.Value == m {
+		c.order.Remove(el)
+		delete(c.byKey, m.key)
+		m.refs--
+	}
+	if c.unlisted[m.key] == m {
+		delete(c.unlisted, m.key)
+	}
+}
+
 // release drops one hold on m, closing it when it was the last.
 func (c *moduleCache) release(m *cachedModule) {
 	c.mu.Lock()
 	m.refs--
 	last := m.refs == 0
+	if last && c.unlisted[m.key] == m {
+		delete(c.unlisted, m.key)
+	}
 	c.mu.Unlock()
 	if last && m.compiled != nil {
 		c.closeFn(m.compiled)
@@ -103,7 +137,9 @@ func (c *moduleCache) evictLocked() []*compiledModule {
 		c.order.Remove(el)
 		delete(c.byKey, m.key)
 		m.refs--
-		if m.refs == 0 && m.compiled != nil {
+		if m.refs > 0 {
+			c.unlisted[m.key] = m
+		} else if m.compiled != nil {
 			idle = append(idle, m.compiled)
 		}
 	}
