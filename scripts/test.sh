@@ -8,6 +8,19 @@ cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 step() { printf '\n==> %s\n' "$*"; }
 
+step "system packages"
+# Container tests build an image from Debian's static busybox.
+if ! [ -x /bin/busybox ] || ! dpkg -s busybox-static >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q busybox-static </dev/null \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q busybox-static </dev/null; }
+  else
+    sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q busybox-static </dev/null
+  fi
+fi
+docker version --format 'docker engine {{.Server.Version}} (API {{.Server.APIVersion}})' \
+  || { echo "the Docker engine is not reachable: container tests need it"; exit 1; }
+
 step "go modules"
 go mod download
 
@@ -32,11 +45,12 @@ race_pkgs=(
   ./internal/gateway/...
   ./internal/blob/...
   ./internal/devnet/...
+  ./internal/dockertest/...
 )
 go test -race -count=1 -timeout 20m "${race_pkgs[@]}"
 
 step "tests (everything else)"
-others=$(go list ./... | grep -v -E '/internal/(p2p|provider|orchestrator|executor|gateway|blob|devnet)(/|$)')
+others=$(go list ./... | grep -v -E '/internal/(p2p|provider|orchestrator|executor|gateway|blob|devnet|dockertest)(/|$)')
 go test -count=1 -timeout 20m $others
 
 echo

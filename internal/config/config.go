@@ -66,6 +66,30 @@ type Provider struct {
 	MinPrice          string            `yaml:"minPrice"`
 	Labels            map[string]string `yaml:"labels"`
 	PresenceInterval  string            `yaml:"presenceInterval"`
+	// Docker is the policy for container jobs (engine docker).
+	Docker Docker `yaml:"docker"`
+}
+
+// Docker is a provider's policy for container jobs.
+type Docker struct {
+	// AllowImages, when set, lists the only images jobs may use;
+	// DenyImages lists images they may not (deny wins). Entries are names,
+	// name:tag, name@digest, sha256: IDs, or patterns like "myorg/*".
+	AllowImages []string `yaml:"allowImages"`
+	DenyImages  []string `yaml:"denyImages"`
+	// AllowNetwork lets jobs that ask for network have it.
+	AllowNetwork bool `yaml:"allowNetwork"`
+	// AllowImageUser runs jobs as their image's user instead of nobody.
+	AllowImageUser bool `yaml:"allowImageUser"`
+	// MaxContainers bounds the containers running at once.
+	MaxContainers int `yaml:"maxContainers"`
+	// Runtime selects the OCI runtime, e.g. "runsc" for gVisor.
+	Runtime string `yaml:"runtime"`
+	// The most a single job may ask for.
+	MaxMemory  string `yaml:"maxMemory"`
+	MaxDisk    string `yaml:"maxDisk"`
+	MaxTimeout string `yaml:"maxTimeout"`
+	MaxPids    int64  `yaml:"maxPids"`
 }
 
 // DefaultAPIPort is the gateway's port on loopback by default.
@@ -228,9 +252,25 @@ func (c *Config) Validate() error {
 			bad("provider.engines", "needs at least one engine")
 		}
 		for _, e := range p.Engines {
-			if e != string(spec.EngineWasm) {
-				bad("provider.engines", "%q is not available in this build (wasm is)", e)
+			if e != string(spec.EngineWasm) && e != string(spec.EngineDocker) {
+				bad("provider.engines", "%q is not an engine (wasm, docker)", e)
 			}
+		}
+		d := &p.Docker
+		for name, v := range map[string]string{"maxMemory": d.MaxMemory, "maxDisk": d.MaxDisk} {
+			if v != "" {
+				if _, err := spec.ParseByteSize(v); err != nil {
+					bad("provider.docker."+name, "%v", err)
+				}
+			}
+		}
+		if d.MaxTimeout != "" {
+			if _, err := spec.ParseDuration(d.MaxTimeout); err != nil {
+				bad("provider.docker.maxTimeout", "%v", err)
+			}
+		}
+		if d.MaxContainers < 0 || d.MaxPids < 0 {
+			bad("provider.docker", "maxContainers and maxPids must not be negative")
 		}
 		if p.MaxTasks < 0 {
 			bad("provider.maxTasks", "must not be negative")

@@ -24,6 +24,7 @@ import (
 	"github.com/opensky-network/opensky/internal/p2p"
 	"github.com/opensky-network/opensky/internal/p2p/wire"
 	"github.com/opensky-network/opensky/internal/provider"
+	"github.com/opensky-network/opensky/internal/spec"
 )
 
 // Version is the build's version, reported by the gateway.
@@ -202,11 +203,22 @@ func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.L
 	price, minPrice, _ := pc.Prices()
 	every, _ := pc.PresenceEvery()
 	dir := filepath.Join(cfg.DataDir, "provider")
-	w, err := wasm.New(ctx, wasm.WithCacheDir(filepath.Join(dir, "wasm-cache")), wasm.WithLogger(log.With("component", "wasm")))
-	if err != nil {
-		return fmt.Errorf("wasm executor: %w", err)
+	for _, engine := range pc.Engines {
+		switch spec.Engine(engine) {
+		case spec.EngineWasm:
+			w, err := wasm.New(ctx, wasm.WithCacheDir(filepath.Join(dir, "wasm-cache")), wasm.WithLogger(log.With("component", "wasm")))
+			if err != nil {
+				return fmt.Errorf("wasm executor: %w", err)
+			}
+			n.execs = append(n.execs, w)
+		case spec.EngineDocker:
+			d, err := startDocker(ctx, pc.Docker, n.Host.ID().String(), log.With("component", "docker"))
+			if err != nil {
+				return err
+			}
+			n.execs = append(n.execs, d)
+		}
 	}
-	n.execs = append(n.execs, w)
 	p, err := provider.New(n.Host, n.execs, provider.Config{
 		DataDir:           dir,
 		Capacity:          wire.Capacity{MilliCPU: int64(cpu), MemoryBytes: int64(mem), DiskBytes: int64(disk)},

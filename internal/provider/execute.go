@@ -121,11 +121,14 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 			return nil, err
 		}
 	}
-	// Inputs are read-only to the task.
+	// Inputs are read-only to the task, and readable by the unprivileged
+	// user a container runs as (the work directory above stays private).
 	if len(t.Inputs)+len(t.InputRefs) > 0 {
 		filepath.WalkDir(in, func(path string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
-				os.Chmod(path, 0o400)
+				os.Chmod(path, 0o444)
+			} else if err == nil {
+				os.Chmod(path, 0o755)
 			}
 			return nil
 		})
@@ -266,6 +269,10 @@ func errorCode(err error) string {
 		return "invalid_task"
 	case errors.Is(err, errStaging):
 		return "staging_failed"
+	case errors.Is(err, executor.ErrRefused):
+		return "policy_denied"
+	case errors.Is(err, executor.ErrUnavailable):
+		return "image_unavailable"
 	default:
 		return "internal"
 	}

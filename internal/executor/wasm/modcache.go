@@ -11,10 +11,10 @@ import (
 // at the same time, and closed only when it is both evicted and no longer
 // used by a run.
 type moduleCache struct {
-	mu      sync.Mutex
-	max     int
-	order   *list.List // of *cachedModule; front is most recently used
-	byKey   map[string]*list.Element
+	mu    sync.Mutex
+	max   int
+	order *list.List // of *cachedModule; front is most recently used
+	byKey map[string]*list.Element
 	// unlisted holds evicted entries that runs still use. The engine
 	// shares compiled code between compiled modules of the same bytes and
 	// closing one frees it for all, so a module is never compiled again

@@ -1,0 +1,64 @@
+package devnet
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/config"
+	"github.com/opensky-network/opensky/internal/dockertest"
+	"github.com/opensky-network/opensky/internal/spec"
+)
+
+// TestContainerJobEndToEnd runs container jobs through the whole network
+// on providers that offer the Docker engine: inputs are mounted, outputs
+// come back, the exit code and a timeout are reported, and a denied image
+// never runs.
+func TestContainerJobEndToEnd(t *testing.T) {
+	if err := dockertest.EnsureImages(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	net := startNet(t, 2, func(o *Options) {
+		inner := o.Provider
+		o.Provider = func(i int, p *config.Provider) {
+			inner(i, p)
+			p.Engines = []string{"wasm", "docker"}
+			p.Docker.DenyImages = []string{dockertest.BusyboxImage}
+		}
+	})
+	o := net.Gateway.Orchestrator
+	job := func(image string, args ...string) spec.Job {
+		return spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: image, Args: args,
+			Resources: spec.Resources{CPU: 500, Memory: 128 << 20, Timeout: spec.Duration(time.Minute)}}
+	}
+
+	s := job(dockertest.StaticImage, "copy")
+	s.Inputs = []spec.Input{{Name: "in.txt", Content: "open sky"}}
+	j := run(t, o, s)
+	if j.Phase != api.PhaseCompleted || j.ExitCode != 0 {
+		t.Fatalf("copy job ended %s/%d (%s: %s)", j.Phase, j.ExitCode, j.ErrorCode, j.Reason)
+	}
+	if got := string(readOutput(t, o, j.ID, 0, "out.txt")); got != "OPEN SKY" {
+		t.Fatalf("out.txt = %q, want the upper-cased input", got)
+	}
+	if j.Tasks[0].Receipt == nil || j.Tasks[0].WallMs == 0 {
+		t.Errorf("no receipt or usage: %+v", j.Tasks[0])
+	}
+
+	if j := run(t, o, job(dockertest.StaticImage, "exit", "7")); j.Phase != api.PhaseCompleted || j.ExitCode != 7 {
+		t.Errorf("exit job ended %s/%d: %s", j.Phase, j.ExitCode, j.Reason)
+	}
+
+	loop := job(dockertest.StaticImage, "loop")
+	loop.Resources.Timeout = spec.Duration(2 * time.Second)
+	if j := run(t, o, loop); j.Phase != api.PhaseFailed || j.ErrorCode != "timeout" {
+		t.Errorf("loop job ended %s/%s: %s", j.Phase, j.ErrorCode, j.Reason)
+	}
+
+	denied := job(dockertest.BusyboxImage, "true")
+	denied.Resources.Timeout = spec.Duration(time.Minute)
+	if j := run(t, o, denied); j.Phase != api.PhaseFailed || j.ErrorCode != "policy_denied" {
+		t.Errorf("denied image ended %s/%s: %s", j.Phase, j.ErrorCode, j.Reason)
+	}
+}

@@ -1,0 +1,48 @@
+package docker
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/moby/moby/api/types/container"
+)
+
+func TestDeviceRequests(t *testing.T) {
+	if got := DeviceRequests(0); got != nil {
+		t.Errorf("no GPUs: %v, want none", got)
+	}
+	if got := DeviceRequests(-1); got != nil {
+		t.Errorf("negative GPUs: %v, want none", got)
+	}
+	want := []container.DeviceRequest{{Driver: "nvidia", Count: 2, Capabilities: [][]string{{"gpu"}}}}
+	if got := DeviceRequests(2); !reflect.DeepEqual(got, want) {
+		t.Errorf("2 GPUs: %+v, want %+v", got, want)
+	}
+}
+
+func TestDetectGPUs(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	if n := DetectGPUs(context.Background()); n != 0 {
+		t.Errorf("without nvidia-smi: %d GPUs, want 0", n)
+	}
+	script := "#!/bin/sh\n[ \"$1\" = -L ] || exit 9\n" +
+		"echo 'GPU 0: NVIDIA A100-SXM4-40GB (UUID: GPU-aaaa)'\n" +
+		"echo 'GPU 1: NVIDIA A100-SXM4-40GB (UUID: GPU-bbbb)'\n" +
+		"echo '  MIG 1g.5gb Device 0: (UUID: MIG-cccc)'\n"
+	if err := os.WriteFile(filepath.Join(dir, "nvidia-smi"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if n := DetectGPUs(context.Background()); n != 2 {
+		t.Errorf("nvidia-smi listing 2 GPUs: %d, want 2", n)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "nvidia-smi"), []byte("#!/bin/sh\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if n := DetectGPUs(context.Background()); n != 0 {
+		t.Errorf("failing nvidia-smi: %d GPUs, want 0", n)
+	}
+}
