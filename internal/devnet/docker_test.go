@@ -2,12 +2,15 @@ package devnet
 
 import (
 	"context"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/dockertest"
+	"github.com/opensky-network/opensky/internal/node"
 	"github.com/opensky-network/opensky/internal/spec"
 )
 
@@ -61,4 +64,55 @@ func TestContainerJobEndToEnd(t *testing.T) {
 	if j := run(t, o, denied); j.Phase != api.PhaseFailed || j.ErrorCode != "policy_denied" {
 		t.Errorf("denied image ended %s/%s: %s", j.Phase, j.ErrorCode, j.Reason)
 	}
+}
+
+// TestProviderRestartMidContainerJob crashes a provider while its container
+// runs and starts it again on the same data: the job ends in a definite
+// state (provider_lost) and the orphaned container is removed.
+func TestProviderRestartMidContainerJob(t *testing.T) {
+	if err := dockertest.EnsureImages(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	net := startNet(t, 1, func(o *Options) {
+		inner := o.Provider
+		o.Provider = func(i int, p *config.Provider) {
+			inner(i, p)
+			p.Engines = []string{"docker"}
+		}
+	})
+	o := net.Gateway.Orchestrator
+	s := spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: dockertest.StaticImage, Args: []string{"loop"},
+		Resources: spec.Resources{CPU: 500, Memory: 128 << 20, Timeout: spec.Duration(10 * time.Minute)}}
+	j, err := o.SubmitJob(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitPhase(t, o, j.ID, api.PhaseRunning)
+	eventually(t, "the job's container runs", func() bool { return len(containersOf(t, j.ID)) == 1 })
+
+	// A crash: the network goes, the container is left behind.
+	old := net.Providers[0]
+	cfg := old.Config()
+	old.Host.Close()
+	restarted, err := node.Start(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restarted.Close()
+	defer old.Close()
+
+	end := wait(t, o, j.ID)
+	if end.Phase != api.PhaseFailed || end.ErrorCode != "provider_lost" {
+		t.Fatalf("ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
+	}
+	eventually(t, "the orphaned container is removed", func() bool { return len(containersOf(t, j.ID)) == 0 })
+}
+
+// containersOf lists the engine's containers (running or not) of a job.
+func containersOf(t *testing.T, jobID string) []string {
+	out, err := exec.Command("docker", "ps", "-a", "-q", "--filter", "label=opensky.job="+jobID).Output()
+	if err != nil {
+		t.Fatalf("docker ps: %v", err)
+	}
+	return strings.Fields(string(out))
 }
