@@ -13,7 +13,7 @@ import (
 const (
 	DefaultMemoryBytes = 512 << 20
 	DefaultPids        = 256
-	DefaultOutputBytes = 1 << 20
+	DefaultOutputBytes = executor.DefaultOutputBytes
 )
 
 // Fixed bounds of every job container.

@@ -104,8 +104,8 @@ func (e *Executor) run(ctx context.Context, t *executor.Task, lim executor.Limit
 		return nil, fmt.Errorf("docker: task %s: attach to container: %w", t.ID, err)
 	}
 	defer att.Close()
-	stdout := newBoundedOutput(lim.OutputBytes, t.Stdout, "stdout", log)
-	stderr := newBoundedOutput(lim.OutputBytes, t.Stderr, "stderr", log)
+	stdout := executor.NewBoundedOutput(lim.OutputBytes, t.Stdout, "stdout", log)
+	stderr := executor.NewBoundedOutput(lim.OutputBytes, t.Stderr, "stderr", log)
 	copied := make(chan error, 1)
 	go func() {
 		_, err := stdcopy.StdCopy(stdout, stderr, att.Reader)
@@ -145,9 +145,9 @@ func (e *Executor) run(ctx context.Context, t *executor.Task, lim executor.Limit
 	e.drain(att, copied, waitErr == nil, log)
 
 	res := &executor.Result{
-		Stdout:    stdout.buf,
-		Stderr:    stderr.buf,
-		Truncated: stdout.truncated || stderr.truncated,
+		Stdout:    stdout.Bytes(),
+		Stderr:    stderr.Bytes(),
+		Truncated: stdout.Truncated() || stderr.Truncated(),
 	}
 	u := <-usage
 	res.Usage = executor.Usage{WallTime: time.Since(start), CPUTime: u.cpu, PeakMemory: u.peak}

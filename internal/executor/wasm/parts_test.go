@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 
@@ -56,22 +55,6 @@ func TestCappedMemory(t *testing.T) {
 	}
 	if newCappedMemory(0).limit != maxMemoryBytes {
 		t.Fatal("no limit is not the 4 GiB of a 32-bit memory")
-	}
-}
-
-func TestBoundedOutput(t *testing.T) {
-	var live strings.Builder
-	o := newBoundedOutput(5, &live, "stdout", nil)
-	for _, s := range []string{"ab", "cde", "fg", "h"} {
-		if n, err := o.Write([]byte(s)); n != len(s) || err != nil {
-			t.Fatalf("Write(%q) = %d, %v", s, n, err)
-		}
-	}
-	if string(o.buf) != "abcde" || live.String() != "abcde" || !o.truncated {
-		t.Fatalf("captured %q, streamed %q, truncated %t", o.buf, live.String(), o.truncated)
-	}
-	if d := newBoundedOutput(0, nil, "stderr", nil); d.limit != DefaultOutputBytes {
-		t.Fatalf("default limit %d", d.limit)
 	}
 }
 

@@ -55,8 +55,8 @@ func (e *Executor) run(ctx context.Context, t *executor.Task, c *compiledModule,
 	}
 	defer cancel()
 
-	stdout := newBoundedOutput(t.Limits.OutputBytes, t.Stdout, "stdout", e.opts.logger)
-	stderr := newBoundedOutput(t.Limits.OutputBytes, t.Stderr, "stderr", e.opts.logger)
+	stdout := executor.NewBoundedOutput(t.Limits.OutputBytes, t.Stdout, "stdout", e.opts.logger)
+	stderr := executor.NewBoundedOutput(t.Limits.OutputBytes, t.Stderr, "stderr", e.opts.logger)
 	cfg := moduleConfig(t, stdout, stderr)
 
 	start := time.Now()
@@ -64,9 +64,9 @@ func (e *Executor) run(ctx context.Context, t *executor.Task, c *compiledModule,
 	wall := time.Since(start)
 
 	res := &executor.Result{
-		Stdout:    stdout.buf,
-		Stderr:    stderr.buf,
-		Truncated: stdout.truncated || stderr.truncated,
+		Stdout:    stdout.Bytes(),
+		Stderr:    stderr.Bytes(),
+		Truncated: stdout.Truncated() || stderr.Truncated(),
 		Usage: executor.Usage{
 			WallTime: wall,
 			// A module runs on a single goroutine and never waits on
