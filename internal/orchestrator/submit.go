@@ -59,7 +59,10 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 	}
 	event(j, api.PhaseQueued, fmt.Sprintf("accepted: %d shard(s) × %d replica(s)", s.Shards, s.Replicas))
 	j.Version = 1
-	if err := o.store.put(j, true); err != nil {
+	// Matching starts while the record is being written; the job is only
+	// acknowledged once it is on disk. A crash in between loses a job no
+	// one was told about, and at worst a task that ran for nothing.
+	if err := o.store.put(j, false); err != nil {
 		return nil, fmt.Errorf("persist job: %w", err)
 	}
 	js := newJobState(j)
@@ -69,6 +72,10 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 	o.mu.Unlock()
 	o.log.Debug("job accepted", "job", j.ID, "engine", s.Engine, "shards", s.Shards, "replicas", s.Replicas)
 	o.launch(ctx, cancel, js)
+	if err := o.store.barrier(); err != nil {
+		js.cancel("the job could not be stored")
+		return nil, fmt.Errorf("persist job: %w", err)
+	}
 	rec, _ := js.snapshot()
 	return rec, nil
 }
