@@ -67,7 +67,7 @@ func (c *Config) setDefaults() {
 		c.DeliveryTimeout = 2 * time.Minute
 	}
 	if c.OutputBytes <= 0 {
-		c.OutputBytes = 1 << 20
+		c.OutputBytes = executor.DefaultOutputBytes
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
