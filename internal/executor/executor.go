@@ -87,6 +87,9 @@ type Limits struct {
 	// OutputBytes bounds captured stdout and stderr each.
 	OutputBytes int64
 	Pids        int64
+	// GPUs is how many GPUs the task gets (engines without GPUs refuse a
+	// task asking for any).
+	GPUs int64
 }
 
 // Result is what a task produced.

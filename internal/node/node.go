@@ -17,6 +17,7 @@ import (
 
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/executor"
+	"github.com/opensky-network/opensky/internal/executor/docker"
 	"github.com/opensky-network/opensky/internal/executor/wasm"
 	"github.com/opensky-network/opensky/internal/gateway"
 	"github.com/opensky-network/opensky/internal/identity"
@@ -203,6 +204,7 @@ func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.L
 	price, minPrice, _ := pc.Prices()
 	every, _ := pc.PresenceEvery()
 	dir := filepath.Join(cfg.DataDir, "provider")
+	var gpus int64
 	for _, engine := range pc.Engines {
 		switch spec.Engine(engine) {
 		case spec.EngineWasm:
@@ -217,11 +219,12 @@ func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.L
 				return err
 			}
 			n.execs = append(n.execs, d)
+			gpus = int64(docker.DetectGPUs(ctx))
 		}
 	}
 	p, err := provider.New(n.Host, n.execs, provider.Config{
 		DataDir:           dir,
-		Capacity:          wire.Capacity{MilliCPU: int64(cpu), MemoryBytes: int64(mem), DiskBytes: int64(disk)},
+		Capacity:          wire.Capacity{MilliCPU: int64(cpu), MemoryBytes: int64(mem), DiskBytes: int64(disk), GPUs: gpus},
 		MaxTasks:          pc.MaxTasks,
 		PricePerCPUSecond: int64(price),
 		MinPrice:          int64(minPrice),

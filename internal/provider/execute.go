@@ -142,6 +142,7 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 			MilliCPU: t.Resources.MilliCPU, MemoryBytes: t.Resources.MemoryBytes,
 			DiskBytes: t.Resources.DiskBytes, Timeout: time.Duration(t.TimeoutMs) * time.Millisecond,
 			OutputBytes: p.cfg.OutputBytes,
+			GPUs:        t.Resources.GPUs,
 		},
 		InputDir: in, OutputDir: out, Seed: t.Seed,
 	}

@@ -74,7 +74,10 @@ func (e *Executor) containerSpec(t *executor.Task, lim executor.Limits, imageID 
 			MemorySwap: lim.MemoryBytes,
 			NanoCPUs:   lim.MilliCPU * 1_000_000,
 			PidsLimit:  &pids,
-			Ulimits:    []*container.Ulimit{{Name: "nofile", Soft: NofileLimit, Hard: NofileLimit}},
+			// GPUs are granted only where the provider advertises them;
+			// its admission never accepts a GPU task otherwise.
+			DeviceRequests: DeviceRequests(int(lim.GPUs)),
+			Ulimits:        []*container.Ulimit{{Name: "nofile", Soft: NofileLimit, Hard: NofileLimit}},
 		},
 	}
 	return client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: containerName(t.ID)}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/moby/moby/api/types/container"
+
+	"github.com/opensky-network/opensky/internal/executor"
 )
 
 func TestDeviceRequests(t *testing.T) {
@@ -44,5 +46,24 @@ func TestDetectGPUs(t *testing.T) {
 	}
 	if n := DetectGPUs(context.Background()); n != 0 {
 		t.Errorf("failing nvidia-smi: %d GPUs, want 0", n)
+	}
+}
+
+func TestGPUTaskGetsDeviceRequests(t *testing.T) {
+	e := &Executor{}
+	task := &executor.Task{ID: "gpu-task", Image: "img", Limits: executor.Limits{GPUs: 2}}
+	lim, err := effectiveLimits(task, executor.Limits{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := e.containerSpec(task, lim, "sha256:abc", nil)
+	got := spec.HostConfig.Resources.DeviceRequests
+	if len(got) != 1 || got[0].Count != 2 || got[0].Driver != GPUDriver {
+		t.Fatalf("device requests %+v, want 2 %s GPUs", got, GPUDriver)
+	}
+	task.Limits.GPUs = 0
+	lim, _ = effectiveLimits(task, executor.Limits{}, 0)
+	if reqs := e.containerSpec(task, lim, "sha256:abc", nil).HostConfig.Resources.DeviceRequests; len(reqs) != 0 {
+		t.Fatalf("a task without GPUs got %+v", reqs)
 	}
 }

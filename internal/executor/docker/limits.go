@@ -61,6 +61,7 @@ func effectiveLimits(t *executor.Task, ceil executor.Limits, hostMilliCPU int64)
 		DiskBytes:   pick("disk bytes", l.DiskBytes, ceil.DiskBytes, 0),
 		OutputBytes: pick("output bytes", l.OutputBytes, ceil.OutputBytes, DefaultOutputBytes),
 		Pids:        pick("processes", l.Pids, ceil.Pids, DefaultPids),
+		GPUs:        l.GPUs,
 	}
 	if l.OutputBytes == 0 {
 		// Captured output defaults to DefaultOutputBytes even under a
