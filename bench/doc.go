@@ -4,11 +4,13 @@
 //
 //	go run ./bench                # latency and throughput of WASM jobs
 //	go run ./bench -n 1000 -jobs 5000 -concurrency 128
+//	go run ./bench -docker 30     # also: container jobs against docker run --rm
 //
 // Latency: a trivial module, submit-to-result through the gateway's HTTP
 // API on a local network of three providers, against the same module
 // instantiated and run with raw wazero (compiled once, warm) and against
 // OpenSky's executor alone. Throughput: trivial jobs per second through one
 // orchestrator with three providers, against raw wazero runs per second on
-// the same cores.
+// the same cores. Docker (with -docker n): a container job through the
+// network against a plain `docker run --rm` of the same image.
 package main

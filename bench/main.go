@@ -30,6 +30,7 @@ func main() {
 	jobs := flag.Int("jobs", 3000, "jobs for the throughput measurement")
 	conc := flag.Int("concurrency", 64, "concurrent clients for the throughput measurement")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	dockerN := flag.Int("docker", 0, "also compare n container jobs with plain `docker run --rm` (0: skip)")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -40,7 +41,12 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(context.Background(), *n, *jobs, *conc); err != nil {
+	err := run(context.Background(), *n, *jobs, *conc)
+	if err == nil && *dockerN > 0 {
+		fmt.Println()
+		err = dockerLatency(context.Background(), *dockerN)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
