@@ -12,6 +12,7 @@ import (
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/devnet"
+	"github.com/opensky-network/opensky/internal/dockertest"
 	"github.com/opensky-network/opensky/internal/wasmbuild"
 	"github.com/opensky-network/opensky/internal/wasmtest"
 )
@@ -108,5 +109,31 @@ resources: {cpu: 500m, memory: 64Mi, timeout: 1m}
 	rec, _ := net.Gateway.Orchestrator.GetJob(context.Background(), id)
 	if rec.Phase != api.PhaseCancelled {
 		t.Fatalf("after cancel: %s", rec.Phase)
+	}
+}
+
+// TestDockerRunAgainstLocalNetwork runs a container through the real
+// commands and network: output printed, exit code passed on.
+func TestDockerRunAgainstLocalNetwork(t *testing.T) {
+	if err := dockertest.EnsureImages(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	net, err := devnet.Start(context.Background(), devnet.Options{
+		Dir: t.TempDir(), Providers: 1, GatewayListen: "127.0.0.1:0",
+		Provider: func(_ int, p *config.Provider) {
+			p.CPU, p.Memory, p.PresenceInterval = "2", "2Gi", "200ms"
+			p.Engines = []string{"docker"}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	code, stdout, stderr := cli(t, net.URL, "", "docker", "run", dockertest.StaticImage, "--", "echo", "from a container")
+	if code != 0 || !strings.Contains(stdout, "from a container") {
+		t.Fatalf("docker run echo: exit %d stdout %q stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := cli(t, net.URL, "", "docker", "run", dockertest.StaticImage, "--", "exit", "9"); code != 9 {
+		t.Fatalf("docker run exit 9: exit %d, %s", code, stderr)
 	}
 }

@@ -48,6 +48,8 @@ The job commands talk to a gateway's HTTP API: start a local network with
 	root.AddCommand(
 		newVersionCmd(),
 		newWasmCmd(g),
+		newDockerCmd(g),
+		newImageCmd(),
 		newJobCmd(g),
 		newProviderCmd(g),
 	)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/spec"
 )
 
 func newWasmRunCmd(g *globals) *cobra.Command {
@@ -59,6 +60,14 @@ func wasmRun(cmd *cobra.Command, g *globals, f *wasmRunFlags, args []string) err
 	if err != nil {
 		return err
 	}
+	return runAndPrint(cmd, g, j, inputs, f.output, f.detach)
+}
+
+// runAndPrint validates a job built from run flags, uploads its local
+// module (if any) and inputs, submits it and, unless detached, waits for it
+// and prints its output like docker run, returning the job's exit code as
+// an error.
+func runAndPrint(cmd *cobra.Command, g *globals, j *spec.Job, inputs []localInput, output string, detach bool) error {
 	j.Default()
 	if err := j.Validate(); err != nil {
 		return fmt.Errorf("invalid job:\n%w", err)
@@ -66,8 +75,11 @@ func wasmRun(cmd *cobra.Command, g *globals, f *wasmRunFlags, args []string) err
 	ctx := cmd.Context()
 	c := g.client()
 	up := newUploader(c)
-	if j.Module, err = up.upload(ctx, module); err != nil {
-		return err
+	var err error
+	if j.Module != "" {
+		if j.Module, err = up.upload(ctx, j.Module); err != nil {
+			return err
+		}
 	}
 	for i, in := range inputs {
 		ref, err := up.upload(ctx, in.path)
@@ -81,7 +93,7 @@ func wasmRun(cmd *cobra.Command, g *globals, f *wasmRunFlags, args []string) err
 		return err
 	}
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	if f.detach {
+	if detach {
 		_, err := fmt.Fprintln(stdout, rec.ID)
 		return err
 	}
@@ -91,8 +103,8 @@ func wasmRun(cmd *cobra.Command, g *globals, f *wasmRunFlags, args []string) err
 	}
 	ctx, cancel := afterWait(ctx)
 	defer cancel()
-	if f.output != "" {
-		if err := printData(stdout, f.output, final); err != nil {
+	if output != "" {
+		if err := printData(stdout, output, final); err != nil {
 			return err
 		}
 		return jobResult(stderr, final)
