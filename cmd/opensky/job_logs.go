@@ -20,8 +20,8 @@ func newJobLogsCmd(g *globals) *cobra.Command {
 		Short: "Print the output of a job's tasks",
 		Long: `Print what each finished task of a job wrote: standard output to stdout,
 standard error to stderr. With several tasks each is introduced by a header
-line. With --follow, print each task's output as it finishes until the job
-ends. -o json|yaml prints the log records instead (with --follow, one JSON
+line. With --follow, print the output live as the tasks write it, until the
+job ends. -o json|yaml prints the log records instead (with --follow, one JSON
 object per line or one YAML document per task).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -47,7 +47,7 @@ object per line or one YAML document per task).`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "print each task's output as it finishes, until the job ends")
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "print the output live as it is written, until the job ends")
 	addFormatFlag(cmd, &output, formatTable, formatJSON, formatYAML)
 	return cmd
 }
@@ -57,6 +57,7 @@ type logWriter struct {
 	stdout, stderr io.Writer
 	format         string
 	headers        bool
+	last           string // the task whose output was printed last
 }
 
 // write prints one task's log.
@@ -75,7 +76,8 @@ func (lw *logWriter) write(l api.TaskLog) error {
 		}
 		return printData(lw.stdout, formatYAML, l)
 	}
-	if lw.headers {
+	if lw.headers && l.TaskID != lw.last {
+		lw.last = l.TaskID
 		header := fmt.Sprintf("==> shard %d, replica %d (task %s) <==\n", l.Shard, l.Replica, l.TaskID)
 		if _, err := io.WriteString(lw.stdout, header); err != nil {
 			return err

@@ -107,6 +107,8 @@ type TaskLog struct {
 	Stdout    string `json:"stdout"`
 	Stderr    string `json:"stderr"`
 	Truncated bool   `json:"truncated,omitempty"`
+	// Partial marks the output so far of a task still running.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // OutputFile is one collected output file of one shard.

@@ -116,3 +116,36 @@ func containersOf(t *testing.T, jobID string) []string {
 	}
 	return strings.Fields(string(out))
 }
+
+// TestLiveOutputOfARunningContainer sees a container's output while it
+// still runs.
+func TestLiveOutputOfARunningContainer(t *testing.T) {
+	if err := dockertest.EnsureImages(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	net := startNet(t, 1, func(o *Options) {
+		inner := o.Provider
+		o.Provider = func(i int, p *config.Provider) {
+			inner(i, p)
+			p.Engines = []string{"docker"}
+		}
+	})
+	o := net.Gateway.Orchestrator
+	s := spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: dockertest.BusyboxImage,
+		Entrypoint: []string{"/bin/sh", "-c"}, Args: []string{"echo first line; sleep 120"},
+		Resources: spec.Resources{CPU: 500, Memory: 64 << 20, Timeout: spec.Duration(5 * time.Minute)}}
+	j, err := o.SubmitJob(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the running container's output is visible", func() bool {
+		logs, err := o.JobLogs(context.Background(), j.ID)
+		return err == nil && len(logs.Tasks) == 1 && logs.Tasks[0].Partial && logs.Tasks[0].Stdout == "first line\n"
+	})
+	if rec, _ := o.GetJob(context.Background(), j.ID); rec.Phase != api.PhaseRunning {
+		t.Fatalf("job is %s, want still running", rec.Phase)
+	}
+	if _, err := o.CancelJob(context.Background(), j.ID, "seen enough"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
 )
@@ -41,12 +42,33 @@ func (s *Server) jobLogs(w http.ResponseWriter, r *http.Request) {
 	s.endStream(w, r, out, err)
 }
 
-// followLogs sends every task log not sent yet each time the job changes.
-// The stream starts right away (even before any task finished) so that
+// followPoll is how often a follower looks for new output of running
+// tasks between changes of the job.
+const followPoll = 250 * time.Millisecond
+
+// followLogs streams the output of a job's tasks as it is written: each
+// NDJSON line is a TaskLog holding what a task wrote since the previous line
+// about it (Partial while the task runs, not Partial once with its final
+// output), until the job is terminal. The stream starts right away so that
 // the client knows the job exists.
 func (s *Server) followLogs(ctx context.Context, id string, out *ndjson) error {
-	sent := make(map[string]bool)
-	return s.eachChange(ctx, id, func(j *api.Job) error {
+	type position struct {
+		stdout, stderr int
+		done           bool
+	}
+	sent := make(map[string]*position)
+	var after uint64
+	for {
+		wctx, cancel := context.WithTimeout(ctx, followPoll)
+		j, err := s.b.WaitJob(wctx, id, after)
+		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		after = j.Version
 		logs, err := s.b.JobLogs(ctx, id)
 		if err != nil {
 			return err
@@ -59,14 +81,34 @@ func (s *Server) followLogs(ctx context.Context, id string, out *ndjson) error {
 			if key == "" {
 				key = strconv.Itoa(l.Shard) + "/" + strconv.Itoa(l.Replica)
 			}
-			if sent[key] {
+			p := sent[key]
+			if p == nil {
+				p = &position{}
+				sent[key] = p
+			}
+			if p.done {
 				continue
 			}
-			if err := out.Send(l); err != nil {
-				return err
+			delta := l
+			delta.Stdout, delta.Stderr = suffix(l.Stdout, p.stdout), suffix(l.Stderr, p.stderr)
+			if delta.Stdout != "" || delta.Stderr != "" || !l.Partial {
+				if err := out.Send(delta); err != nil {
+					return err
+				}
 			}
-			sent[key] = true
+			p.stdout, p.stderr = max(p.stdout, len(l.Stdout)), max(p.stderr, len(l.Stderr))
+			p.done = !l.Partial
 		}
-		return nil
-	})
+		if j.Phase.Terminal() {
+			return nil
+		}
+	}
+}
+
+// suffix is s from byte from on, or "" when s is not longer.
+func suffix(s string, from int) string {
+	if from >= len(s) {
+		return ""
+	}
+	return s[from:]
 }

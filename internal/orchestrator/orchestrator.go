@@ -146,6 +146,7 @@ func New(net Network, cfg Config) (*Orchestrator, error) {
 	}
 	net.Handle(wire.ProtocolResult, wire.MaxResult, o.handleResult)
 	net.Handle(wire.ProtocolBlob, wire.MaxControlMessage, o.handleBlob)
+	net.Handle(wire.ProtocolLogs, wire.MaxControlMessage, o.handleLogs)
 	return o, nil
 }
 

@@ -131,6 +131,15 @@ func (o *Orchestrator) JobLogs(ctx context.Context, id string) (*api.Logs, error
 	if err != nil {
 		return nil, err
 	}
+	done := map[string]bool{}
+	for _, l := range logs {
+		done[l.TaskID] = true
+	}
+	for _, l := range o.liveLogs(id) {
+		if !done[l.TaskID] {
+			logs = append(logs, l)
+		}
+	}
 	slices.SortFunc(logs, func(a, b api.TaskLog) int {
 		return cmp.Or(cmp.Compare(a.Shard, b.Shard), cmp.Compare(a.Replica, b.Replica))
 	})

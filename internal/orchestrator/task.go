@@ -42,6 +42,8 @@ type taskRun struct {
 	blobs           map[string]bool // blobs the provider may fetch for this task
 	// result receives the task's outcome once its result is recorded.
 	result chan taskOutcome
+	// live is what the task has written so far.
+	live liveOutput
 }
 
 // runTask drives one task: match, dispatch, await its result.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -153,6 +155,20 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 		}
 		task.Module = mod
 	}
+	// Output goes to the orchestrator live as well; the last chunks are
+	// sent before run returns, so before the result.
+	lctx, stopLogs := context.WithCancel(ctx)
+	var logs sync.WaitGroup
+	for _, s := range []struct {
+		name string
+		dst  *io.Writer
+	}{{"stdout", &task.Stdout}, {"stderr", &task.Stderr}} {
+		l := p.newLiveLog(from, t.TaskID, s.name)
+		*s.dst = l
+		logs.Go(func() { l.run(lctx) })
+	}
+	defer logs.Wait()
+	defer stopLogs()
 	return p.execs[t.Engine].Run(ctx, task)
 }
 

@@ -6,6 +6,7 @@ const (
 	ProtocolDispatch = "/opensky/dispatch/1.0.0"
 	ProtocolResult   = "/opensky/result/1.0.0"
 	ProtocolBlob     = "/opensky/blob/1.0.0"
+	ProtocolLogs     = "/opensky/logs/1.0.0"
 	// TopicPresence is the GossipSub topic of presence and capacity
 	// announcements.
 	TopicPresence = "/opensky/presence/1"
@@ -184,6 +185,23 @@ type ResultAck struct {
 	Known bool `json:"known"`
 }
 
+// MaxLogChunk bounds the output one LogChunk carries.
+const MaxLogChunk = 64 << 10
+
+// LogChunk carries output a running task just wrote, so that consumers can
+// follow it live. Offset is where Data starts in the task's stream.
+type LogChunk struct {
+	TaskID string `json:"taskId"`
+	Stream string `json:"stream"` // "stdout" or "stderr"
+	Offset int64  `json:"offset"`
+	Data   []byte `json:"data"`
+}
+
+// LogAck answers a LogChunk.
+type LogAck struct {
+	Known bool `json:"known"`
+}
+
 // BlobRequest asks the peer for a blob by its hash.
 type BlobRequest struct {
 	Hash string `json:"hash"`
@@ -214,4 +232,6 @@ func (Receipt) WireType() string      { return "receipt/1" }
 func (Result) WireType() string       { return "result/1" }
 func (ResultAck) WireType() string    { return "result-ack/1" }
 func (BlobRequest) WireType() string  { return "blob-request/1" }
+func (LogChunk) WireType() string     { return "log-chunk/1" }
+func (LogAck) WireType() string       { return "log-ack/1" }
 func (BlobResponse) WireType() string { return "blob-response/1" }
