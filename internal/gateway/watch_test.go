@@ -160,3 +160,31 @@ func TestLogs(t *testing.T) {
 	resp, data = do(t, "GET", ts.URL+"/api/v1/jobs/missing/logs?follow=true", "", nil)
 	wantError(t, resp, data, http.StatusNotFound, "not_found")
 }
+
+func TestFollowLogsStreamsPartialOutputAsDeltas(t *testing.T) {
+	b, _, ts := newTestGateway(t)
+	id := b.addJob(api.PhaseRunning, 1)
+	setPartial := func(stdout string) {
+		b.mu.Lock()
+		b.logs[id] = []api.TaskLog{{TaskID: "t0", Stdout: stdout, Partial: true}}
+		b.mu.Unlock()
+	}
+	setPartial("one\n")
+	_, sc := openStream(t, t.Context(), ts.URL+"/api/v1/jobs/"+id+"/logs?follow=true")
+	if l := next[api.TaskLog](t, sc); !l.Partial || l.Stdout != "one\n" {
+		t.Fatalf("first line %+v", l)
+	}
+	// New output of the running task arrives without the job changing.
+	setPartial("one\ntwo\n")
+	if l := next[api.TaskLog](t, sc); !l.Partial || l.Stdout != "two\n" {
+		t.Fatalf("second line %+v, want only what is new", l)
+	}
+	b.mu.Lock()
+	b.logs[id] = []api.TaskLog{{TaskID: "t0", Stdout: "one\ntwo\nthree\n"}}
+	b.mu.Unlock()
+	b.advance(id, api.PhaseCompleted)
+	if l := next[api.TaskLog](t, sc); l.Partial || l.Stdout != "three\n" {
+		t.Fatalf("final line %+v, want the rest and not partial", l)
+	}
+	wantEnd(t, sc)
+}
