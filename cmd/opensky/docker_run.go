@@ -16,6 +16,7 @@ type dockerRunFlags struct {
 	entrypoint []string
 	workdir    string
 	gpus       int
+	network    bool
 }
 
 func newDockerRunCmd(g *globals) *cobra.Command {
@@ -53,6 +54,7 @@ Exit codes: the container's own, or 124 (time limit), 137 (memory limit),
 	fl.StringArrayVar(&f.entrypoint, "entrypoint", nil, "the container's entrypoint, one element per flag (repeatable: --entrypoint /bin/sh --entrypoint -c)")
 	fl.StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")
 	fl.IntVar(&f.gpus, "gpu", 0, "GPUs per task (only providers that advertise GPUs take the job)")
+	fl.BoolVar(&f.network, "network", false, "ask for network egress (only providers whose policy allows it run the job)")
 	addFormatFlag(cmd, &f.output, "", formatJSON, formatYAML)
 	cmd.Flags().Lookup("output").Usage = "print the final job record as json or yaml instead of the output"
 	return cmd
@@ -78,7 +80,7 @@ func dockerSpec(f *dockerRunFlags, image string, args []string, cmd *cobra.Comma
 	}
 	j.Engine, j.Module, j.Image = spec.EngineDocker, "", image
 	j.Name = jobName(imageName(image))
-	j.Entrypoint, j.WorkingDir, j.Resources.GPU = f.entrypoint, f.workdir, f.gpus
+	j.Entrypoint, j.WorkingDir, j.Resources.GPU, j.Network = f.entrypoint, f.workdir, f.gpus, f.network
 	return j, inputs, nil
 }
 

@@ -20,7 +20,7 @@ func TestDockerRunBuildsTheSpec(t *testing.T) {
 	data := writeFile(t, t.TempDir(), "data.csv", []byte("a,b\n"))
 	code, stdout, stderr := cli(t, url, "", "docker", "run", "ghcr.io/org/tool:1.2",
 		"--memory", "512Mi", "--timeout", "2m", "--gpu", "1", "-e", "A=b", "-i", data+":in/data.csv",
-		"--entrypoint", "/bin/sh", "--entrypoint", "-c", "-w", "/work", "--", "echo hi; exit 4")
+		"--entrypoint", "/bin/sh", "--entrypoint", "-c", "-w", "/work", "--network", "--", "echo hi; exit 4")
 	if code != 4 || stdout != "hi\n" {
 		t.Fatalf("exit %d stdout %q stderr %s", code, stdout, stderr)
 	}
@@ -30,7 +30,7 @@ func TestDockerRunBuildsTheSpec(t *testing.T) {
 		t.Errorf("engine/image/name: %+v", s)
 	case strings.Join(s.Entrypoint, "|") != "/bin/sh|-c" || strings.Join(s.Args, "|") != "echo hi; exit 4" || s.WorkingDir != "/work":
 		t.Errorf("entrypoint %q args %q workdir %q", s.Entrypoint, s.Args, s.WorkingDir)
-	case s.Resources.Memory != 512<<20 || s.Resources.GPU != 1 || s.Env["A"] != "b":
+	case s.Resources.Memory != 512<<20 || s.Resources.GPU != 1 || s.Env["A"] != "b" || !s.Network:
 		t.Errorf("resources/env: %+v %v", s.Resources, s.Env)
 	case len(s.Inputs) != 1 || s.Inputs[0].Name != "in/data.csv" || !spec.IsBlobRef(s.Inputs[0].Blob):
 		t.Errorf("inputs: %+v", s.Inputs)

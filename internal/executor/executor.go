@@ -55,6 +55,9 @@ type Task struct {
 	Image      string
 	Entrypoint []string
 	WorkingDir string
+	// Network asks for network egress (engine docker); an engine refuses
+	// the task when its policy does not allow it.
+	Network bool
 
 	Args  []string
 	Env   map[string]string

@@ -138,7 +138,7 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 	task := &executor.Task{
 		ID: t.TaskID, JobID: t.JobID, Shard: t.Shard, Shards: t.Shards,
 		Engine: spec.Engine(t.Engine), ModuleHash: t.ModuleHash, Image: t.Image,
-		Entrypoint: t.Entrypoint, WorkingDir: t.WorkingDir,
+		Entrypoint: t.Entrypoint, WorkingDir: t.WorkingDir, Network: t.Network,
 		Args: t.Args, Env: t.Env, Stdin: t.Stdin,
 		Limits: executor.Limits{
 			MilliCPU: t.Resources.MilliCPU, MemoryBytes: t.Resources.MemoryBytes,

@@ -35,6 +35,11 @@ type Job struct {
 	Entrypoint []string `json:"entrypoint,omitempty"`
 	WorkingDir string   `json:"workingDir,omitempty"`
 
+	// Network asks for network egress (engine docker only); a provider
+	// grants it only when its policy allows it, and refuses the task
+	// otherwise.
+	Network bool `json:"network,omitempty"`
+
 	Args  []string          `json:"args,omitempty"`
 	Env   map[string]string `json:"env,omitempty"`
 	Stdin string            `json:"stdin,omitempty"`

@@ -23,6 +23,9 @@ func (j *Job) validateProgram(ps *problems) {
 	default:
 		ps.add("engine", "unknown engine %q; valid engines are %s", j.Engine, engineList())
 	}
+	if j.Network && j.Engine == EngineWasm {
+		ps.add("network", "engine wasm has no network; use engine docker")
+	}
 	validateArgs(j.Args, ps)
 	validateEnv(j.Env, ps)
 	if len(j.Stdin) > MaxStdinBytes {

@@ -343,3 +343,18 @@ func TestConstraintMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestNetworkIsForContainers(t *testing.T) {
+	j := Job{APIVersion: APIVersion, Engine: EngineWasm, Module: BlobRef([]byte("m")), Network: true}
+	j.Default()
+	err := j.Validate()
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].Path != "network" {
+		t.Fatalf("wasm job with network: %v", err)
+	}
+	j = Job{APIVersion: APIVersion, Engine: EngineDocker, Image: "busybox", Network: true}
+	j.Default()
+	if err := j.Validate(); err != nil {
+		t.Fatalf("docker job with network: %v", err)
+	}
+}

@@ -57,7 +57,7 @@ func (e *Executor) containerSpec(t *executor.Task, lim executor.Limits, imageID 
 	}
 	pids := lim.Pids
 	host := &container.HostConfig{
-		NetworkMode:    container.NetworkMode(e.opts.policy.networkMode(false)),
+		NetworkMode:    container.NetworkMode(e.opts.policy.networkMode(t.Network)),
 		LogConfig:      container.LogConfig{Type: "none"},
 		RestartPolicy:  container.RestartPolicy{Name: container.RestartPolicyDisabled},
 		AutoRemove:     false, // the exit code and OOM flag are read before removal

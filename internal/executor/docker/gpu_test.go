@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -65,5 +66,26 @@ func TestGPUTaskGetsDeviceRequests(t *testing.T) {
 	lim, _ = effectiveLimits(task, executor.Limits{}, 0)
 	if reqs := e.containerSpec(task, lim, "sha256:abc", nil).HostConfig.Resources.DeviceRequests; len(reqs) != 0 {
 		t.Fatalf("a task without GPUs got %+v", reqs)
+	}
+}
+
+func TestNetworkOnlyWhenJobAndPolicyAllow(t *testing.T) {
+	task := &executor.Task{ID: "net-task", Image: "img"}
+	for _, c := range []struct {
+		wants, allowed bool
+		mode           string
+	}{{false, false, "none"}, {false, true, "none"}, {true, true, "bridge"}} {
+		task.Network = c.wants
+		e := &Executor{opts: options{policy: Policy{AllowNetwork: c.allowed}}}
+		lim, _ := effectiveLimits(task, executor.Limits{}, 0)
+		if got := string(e.containerSpec(task, lim, "sha256:abc", nil).HostConfig.NetworkMode); got != c.mode {
+			t.Errorf("job wants %t, policy allows %t: network %q, want %q", c.wants, c.allowed, got, c.mode)
+		}
+	}
+	e := newExecutor(t)
+	task = static("exit", "0")
+	task.Network = true
+	if _, err := e.Run(context.Background(), task); !errors.Is(err, ErrDenied) {
+		t.Fatalf("a job asking for network under a policy without it: %v, want ErrDenied", err)
 	}
 }

@@ -42,6 +42,9 @@ func (e *Executor) Run(ctx context.Context, t *executor.Task) (*executor.Result,
 	if err != nil {
 		return nil, err
 	}
+	if t.Network && !e.opts.policy.AllowNetwork {
+		return nil, fmt.Errorf("docker: task %s asks for network, this provider allows none: %w", t.ID, ErrDenied)
+	}
 	if err := e.rules.admit(t.Image, imageIdentity{requested: ref}); err != nil {
 		return nil, err
 	}

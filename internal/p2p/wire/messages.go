@@ -102,6 +102,7 @@ type TaskSpec struct {
 	Image      string            `json:"image,omitempty"`
 	Entrypoint []string          `json:"entrypoint,omitempty"`
 	WorkingDir string            `json:"workingDir,omitempty"`
+	Network    bool              `json:"network,omitempty"`
 	Args       []string          `json:"args,omitempty"`
 	Env        map[string]string `json:"env,omitempty"`
 	Stdin      []byte            `json:"stdin,omitempty"`
