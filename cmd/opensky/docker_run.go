@@ -17,6 +17,7 @@ type dockerRunFlags struct {
 	workdir    string
 	gpus       int
 	network    bool
+	state      string
 }
 
 func newDockerRunCmd(g *globals) *cobra.Command {
@@ -54,6 +55,7 @@ Exit codes: the container's own, or 124 (time limit), 137 (memory limit),
 	fl.StringArrayVar(&f.entrypoint, "entrypoint", nil, "the container's entrypoint, one element per flag (repeatable: --entrypoint /bin/sh --entrypoint -c)")
 	fl.StringVarP(&f.workdir, "workdir", "w", "", "working directory inside the container")
 	fl.IntVar(&f.gpus, "gpu", 0, "GPUs per task (only providers that advertise GPUs take the job)")
+	fl.StringVar(&f.state, "state", "", "name of a state volume mounted at /state that outlives the job on its provider")
 	fl.BoolVar(&f.network, "network", false, "ask for network egress (only providers whose policy allows it run the job)")
 	addFormatFlag(cmd, &f.output, "", formatJSON, formatYAML)
 	cmd.Flags().Lookup("output").Usage = "print the final job record as json or yaml instead of the output"
@@ -80,7 +82,7 @@ func dockerSpec(f *dockerRunFlags, image string, args []string, cmd *cobra.Comma
 	}
 	j.Engine, j.Module, j.Image = spec.EngineDocker, "", image
 	j.Name = jobName(imageName(image))
-	j.Entrypoint, j.WorkingDir, j.Resources.GPU, j.Network = f.entrypoint, f.workdir, f.gpus, f.network
+	j.Entrypoint, j.WorkingDir, j.Resources.GPU, j.Network, j.State = f.entrypoint, f.workdir, f.gpus, f.network, f.state
 	return j, inputs, nil
 }
 

@@ -149,3 +149,37 @@ func TestLiveOutputOfARunningContainer(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestStateVolumeOutlivesTheJob keeps a value in /state from one container
+// job to the next on the same provider.
+func TestStateVolumeOutlivesTheJob(t *testing.T) {
+	if err := dockertest.EnsureImages(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	net := startNet(t, 1, func(o *Options) {
+		inner := o.Provider
+		o.Provider = func(i int, p *config.Provider) {
+			inner(i, p)
+			p.Engines = []string{"docker"}
+		}
+	})
+	o := net.Gateway.Orchestrator
+	sh := func(script, state string) spec.Job {
+		return spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: dockertest.BusyboxImage,
+			Entrypoint: []string{"/bin/sh", "-c"}, Args: []string{script}, State: state,
+			Resources: spec.Resources{CPU: 500, Memory: 64 << 20, Timeout: spec.Duration(time.Minute)}}
+	}
+	if j := run(t, o, sh("echo 41 > /state/n", "counter")); j.Phase != api.PhaseCompleted || j.ExitCode != 0 {
+		t.Fatalf("first job ended %s/%d: %s", j.Phase, j.ExitCode, j.Reason)
+	}
+	j := run(t, o, sh("echo $(( $(cat /state/n) + 1 )) > /outputs/n", "counter"))
+	if j.Phase != api.PhaseCompleted || j.ExitCode != 0 {
+		t.Fatalf("second job ended %s/%d: %s", j.Phase, j.ExitCode, j.Reason)
+	}
+	if got := strings.TrimSpace(string(readOutput(t, o, j.ID, 0, "n"))); got != "42" {
+		t.Fatalf("second job computed %q from the state, want 42", got)
+	}
+	if j := run(t, o, sh("test ! -e /state/n", "other")); j.ExitCode != 0 {
+		t.Fatalf("another state name saw the first volume's file")
+	}
+}

@@ -58,6 +58,9 @@ type Task struct {
 	// Network asks for network egress (engine docker); an engine refuses
 	// the task when its policy does not allow it.
 	Network bool
+	// StateDir, when set, is a host directory the task sees read-write at
+	// /state and that outlives it.
+	StateDir string
 
 	Args  []string
 	Env   map[string]string

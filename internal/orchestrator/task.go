@@ -226,7 +226,7 @@ func (o *Orchestrator) taskSpec(j *api.Job, idx int, attempt string) (wire.TaskS
 	ts := wire.TaskSpec{
 		JobID: j.ID, TaskID: attempt, Shard: t.Shard, Shards: s.Shards, Replica: t.Replica,
 		Engine: string(s.Engine), ModuleHash: s.Module, Image: s.Image,
-		Entrypoint: s.Entrypoint, WorkingDir: s.WorkingDir, Network: s.Network, Args: s.Args, Env: s.Env,
+		Entrypoint: s.Entrypoint, WorkingDir: s.WorkingDir, Network: s.Network, State: s.State, Args: s.Args, Env: s.Env,
 		Resources: resources(s), TimeoutMs: time.Duration(s.Resources.Timeout).Milliseconds(),
 		Seed: Seed(j.ID, t.Shard),
 	}

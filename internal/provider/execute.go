@@ -148,6 +148,13 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 		},
 		InputDir: in, OutputDir: out, Seed: t.Seed,
 	}
+	if t.State != "" {
+		dir, err := p.stateDir(from, t.State)
+		if err != nil {
+			return nil, err
+		}
+		task.StateDir = dir
+	}
 	if t.ModuleHash != "" {
 		mod, err := p.fetchBlob(ctx, from, t.ModuleHash)
 		if err != nil {

@@ -39,6 +39,10 @@ type Job struct {
 	// grants it only when its policy allows it, and refuses the task
 	// otherwise.
 	Network bool `json:"network,omitempty"`
+	// State names a volume mounted read-write at /state (engine docker)
+	// that outlives the job on the provider that ran it, for the jobs of
+	// the same orchestrator that name it again there.
+	State string `json:"state,omitempty"`
 
 	Args  []string          `json:"args,omitempty"`
 	Env   map[string]string `json:"env,omitempty"`

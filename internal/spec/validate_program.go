@@ -26,6 +26,13 @@ func (j *Job) validateProgram(ps *problems) {
 	if j.Network && j.Engine == EngineWasm {
 		ps.add("network", "engine wasm has no network; use engine docker")
 	}
+	switch {
+	case j.State == "":
+	case j.Engine == EngineWasm:
+		ps.add("state", "engine wasm has no state volume; use engine docker")
+	case !isDNSLabel(j.State):
+		ps.add("state", "must be a DNS label (lowercase letters, digits and '-', at most %d)", MaxNameLen)
+	}
 	validateArgs(j.Args, ps)
 	validateEnv(j.Env, ps)
 	if len(j.Stdin) > MaxStdinBytes {

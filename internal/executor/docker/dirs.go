@@ -15,6 +15,7 @@ import (
 const (
 	InputsPath  = "/inputs"
 	OutputsPath = "/outputs"
+	StatePath   = "/state"
 )
 
 // jobDirs are the bind mounts of a task and the host directory modes to
@@ -73,6 +74,13 @@ func prepareDirs(t *executor.Task, logger *slog.Logger) (*jobDirs, error) {
 			return nil, fmt.Errorf("docker: task %s: open outputs to the job: %w", t.ID, err)
 		}
 		d.mounts = append(d.mounts, mount.Mount{Type: mount.TypeBind, Source: t.OutputDir, Target: OutputsPath})
+	}
+	if t.StateDir != "" {
+		if err := open(t.StateDir, 0o777); err != nil {
+			d.close(logger)
+			return nil, fmt.Errorf("docker: task %s: open the state volume to the job: %w", t.ID, err)
+		}
+		d.mounts = append(d.mounts, mount.Mount{Type: mount.TypeBind, Source: t.StateDir, Target: StatePath})
 	}
 	return d, nil
 }

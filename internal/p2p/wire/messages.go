@@ -103,6 +103,7 @@ type TaskSpec struct {
 	Entrypoint []string          `json:"entrypoint,omitempty"`
 	WorkingDir string            `json:"workingDir,omitempty"`
 	Network    bool              `json:"network,omitempty"`
+	State      string            `json:"state,omitempty"`
 	Args       []string          `json:"args,omitempty"`
 	Env        map[string]string `json:"env,omitempty"`
 	Stdin      []byte            `json:"stdin,omitempty"`
