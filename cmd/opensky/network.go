@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/devnet"
+	"github.com/opensky-network/opensky/internal/executor/docker"
 	"github.com/opensky-network/opensky/internal/node"
 )
 
@@ -29,6 +32,7 @@ func newUpCmd(g *globals) *cobra.Command {
 		listen    string
 		dir       string
 		reset     bool
+		engines   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -50,13 +54,17 @@ every peer down cleanly. Jobs are kept in --dir and survive a restart.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			out := cmd.ErrOrStderr()
-			fmt.Fprintf(out, "starting a local OpenSky network in %s ...\n", dir)
+			if !cmd.Flags().Changed("engines") {
+				engines = localEngines(ctx, out)
+			}
+			fmt.Fprintf(out, "starting a local OpenSky network in %s (engines: %s) ...\n", dir, strings.Join(engines, ", "))
 			started := time.Now()
 			net, err := devnet.Start(ctx, devnet.Options{
 				Dir:           dir,
 				Providers:     providers,
 				GatewayListen: listen,
 				Logger:        newLogger(g, out),
+				Provider:      func(_ int, p *config.Provider) { p.Engines = engines },
 			})
 			if err != nil {
 				return err
@@ -81,7 +89,21 @@ every peer down cleanly. Jobs are kept in --dir and survive a restart.`,
 	cmd.Flags().StringVar(&listen, "listen", fmt.Sprintf("127.0.0.1:%d", config.DefaultAPIPort), "gateway HTTP address")
 	cmd.Flags().StringVar(&dir, "dir", "", "data directory of the local network (default ~/.opensky/devnet)")
 	cmd.Flags().BoolVar(&reset, "reset", false, "delete the local network's data (jobs, identities) before starting")
+	cmd.Flags().StringSliceVar(&engines, "engines", nil, "engines the providers offer (default: wasm, and docker when the Docker engine answers)")
 	return cmd
+}
+
+// localEngines is wasm, plus docker when this machine's Docker engine
+// answers; when it does not, it says so rather than leave container jobs
+// to fail later.
+func localEngines(ctx context.Context, out io.Writer) []string {
+	d, err := docker.New(ctx)
+	if err != nil {
+		fmt.Fprintf(out, "container jobs are off: %v\n", err)
+		return []string{"wasm"}
+	}
+	d.Close(ctx)
+	return []string{"wasm", "docker"}
 }
 
 func defaultDevnetDir() string {
