@@ -112,13 +112,6 @@ func (t *presenceTable) candidates(inflight func(string) wire.Capacity) []select
 	return out
 }
 
-func (t *presenceTable) get(p string) (wire.Presence, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	e, ok := t.peers[p]
-	return e.p, ok
-}
-
 func (t *presenceTable) list(inflight func(string) wire.Capacity) []api.Provider {
 	var out []api.Provider
 	for _, c := range t.candidates(inflight) {
