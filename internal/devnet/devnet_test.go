@@ -79,7 +79,7 @@ func run(t *testing.T, o *orchestrator.Orchestrator, s spec.Job) *api.Job {
 
 func wait(t *testing.T, o *orchestrator.Orchestrator, id string) *api.Job {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a cold compile of a Go module under -race on a loaded machine is slow
 	defer cancel()
 	var after uint64
 	for {
