@@ -19,17 +19,7 @@ import (
 // come back, the exit code and a timeout are reported, and a denied image
 // never runs.
 func TestContainerJobEndToEnd(t *testing.T) {
-	if err := dockertest.EnsureImages(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	net := startNet(t, 2, func(o *Options) {
-		inner := o.Provider
-		o.Provider = func(i int, p *config.Provider) {
-			inner(i, p)
-			p.Engines = []string{"wasm", "docker"}
-			p.Docker.DenyImages = []string{dockertest.BusyboxImage}
-		}
-	})
+	net := startDockerNet(t, 2, []string{"wasm", "docker"}, func(p *config.Provider) { p.Docker.DenyImages = []string{dockertest.BusyboxImage} })
 	o := net.Gateway.Orchestrator
 	job := func(image string, args ...string) spec.Job {
 		return spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: image, Args: args,
@@ -70,16 +60,7 @@ func TestContainerJobEndToEnd(t *testing.T) {
 // runs and starts it again on the same data: the job ends in a definite
 // state (provider_lost) and the orphaned container is removed.
 func TestProviderRestartMidContainerJob(t *testing.T) {
-	if err := dockertest.EnsureImages(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	net := startNet(t, 1, func(o *Options) {
-		inner := o.Provider
-		o.Provider = func(i int, p *config.Provider) {
-			inner(i, p)
-			p.Engines = []string{"docker"}
-		}
-	})
+	net := startDockerNet(t, 1, []string{"docker"}, nil)
 	o := net.Gateway.Orchestrator
 	s := spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: dockertest.StaticImage, Args: []string{"loop"},
 		Resources: spec.Resources{CPU: 500, Memory: 128 << 20, Timeout: spec.Duration(10 * time.Minute)}}
@@ -120,16 +101,7 @@ func containersOf(t *testing.T, jobID string) []string {
 // TestLiveOutputOfARunningContainer sees a container's output while it
 // still runs.
 func TestLiveOutputOfARunningContainer(t *testing.T) {
-	if err := dockertest.EnsureImages(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	net := startNet(t, 1, func(o *Options) {
-		inner := o.Provider
-		o.Provider = func(i int, p *config.Provider) {
-			inner(i, p)
-			p.Engines = []string{"docker"}
-		}
-	})
+	net := startDockerNet(t, 1, []string{"docker"}, nil)
 	o := net.Gateway.Orchestrator
 	s := spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: dockertest.BusyboxImage,
 		Entrypoint: []string{"/bin/sh", "-c"}, Args: []string{"echo first line; sleep 120"},
@@ -153,16 +125,7 @@ func TestLiveOutputOfARunningContainer(t *testing.T) {
 // TestStateVolumeOutlivesTheJob keeps a value in /state from one container
 // job to the next on the same provider.
 func TestStateVolumeOutlivesTheJob(t *testing.T) {
-	if err := dockertest.EnsureImages(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	net := startNet(t, 1, func(o *Options) {
-		inner := o.Provider
-		o.Provider = func(i int, p *config.Provider) {
-			inner(i, p)
-			p.Engines = []string{"docker"}
-		}
-	})
+	net := startDockerNet(t, 1, []string{"docker"}, nil)
 	o := net.Gateway.Orchestrator
 	sh := func(script, state string) spec.Job {
 		return spec.Job{APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: dockertest.BusyboxImage,
@@ -182,4 +145,23 @@ func TestStateVolumeOutlivesTheJob(t *testing.T) {
 	if j := run(t, o, sh("test ! -e /state/n", "other")); j.ExitCode != 0 {
 		t.Fatalf("another state name saw the first volume's file")
 	}
+}
+
+// startDockerNet builds the test images and starts a network of n
+// providers offering engines; more, when set, adjusts each provider.
+func startDockerNet(t *testing.T, n int, engines []string, more func(p *config.Provider)) *Network {
+	t.Helper()
+	if err := dockertest.EnsureImages(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return startNet(t, n, func(o *Options) {
+		inner := o.Provider
+		o.Provider = func(i int, p *config.Provider) {
+			inner(i, p)
+			p.Engines = engines
+			if more != nil {
+				more(p)
+			}
+		}
+	})
 }
