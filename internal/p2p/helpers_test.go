@@ -5,44 +5,20 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/opensky-network/opensky/internal/testlog"
 )
 
 // waitLimit is the generous bound tests give the network to converge.
 const waitLimit = 30 * time.Second
 
-// testLogger routes logs through t until the test ends; libp2p goroutines
-// that outlive the test are silenced rather than reported.
-func testLogger(t testing.TB) *slog.Logger {
-	w := &testWriter{t: t}
-	t.Cleanup(func() {
-		w.mu.Lock()
-		w.done = true
-		w.mu.Unlock()
-	})
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-type testWriter struct {
-	mu   sync.Mutex
-	t    testing.TB
-	done bool
-}
-
-func (w *testWriter) Write(b []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if !w.done {
-		w.t.Log(strings.TrimSuffix(string(b), "\n"))
-	}
-	return len(b), nil
-}
+// testLogger routes logs through t until the test ends.
+func testLogger(t testing.TB) *slog.Logger { return testlog.New(t) }
 
 func newKey(t testing.TB) crypto.PrivKey {
 	t.Helper()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/opensky-network/opensky/internal/dockertest"
 	"github.com/opensky-network/opensky/internal/executor"
+	"github.com/opensky-network/opensky/internal/testlog"
 )
 
 // safety bounds tasks that should end by themselves; it is never
@@ -146,27 +147,4 @@ func probeLines(t *testing.T, ex *Executor, task *executor.Task) map[string]stri
 }
 
 // testLogger routes logs through t until the test ends.
-func testLogger(t testing.TB) *slog.Logger {
-	w := &testWriter{t: t}
-	t.Cleanup(func() {
-		w.mu.Lock()
-		w.done = true
-		w.mu.Unlock()
-	})
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-type testWriter struct {
-	mu   sync.Mutex
-	t    testing.TB
-	done bool
-}
-
-func (w *testWriter) Write(b []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if !w.done {
-		w.t.Log(strings.TrimSuffix(string(b), "\n"))
-	}
-	return len(b), nil
-}
+func testLogger(t testing.TB) *slog.Logger { return testlog.New(t) }
