@@ -1,0 +1,113 @@
+package ledger
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Params are the chain's rules, fixed at genesis.
+type Params struct {
+	// FeeBps is the protocol fee in basis points of what providers are
+	// paid (100 = 1%), charged to the escrow and paid to the treasury.
+	FeeBps int64 `json:"feeBps"`
+	// SlashBps is the share of a provider's stake taken for each proven
+	// wrong result, in basis points; it goes to the harmed consumer.
+	SlashBps int64 `json:"slashBps"`
+	// MinStake is the least stake a provider registers with.
+	MinStake int64 `json:"minStake"`
+	// UnbondingBlocks is how long a retired provider's stake stays
+	// slashable before it returns to its balance.
+	UnbondingBlocks int64 `json:"unbondingBlocks"`
+	// ReputationDecay is the weight (parts per million) that old
+	// verification outcomes keep at each new one.
+	ReputationDecay int64 `json:"reputationDecay"`
+	// Bridge is the account that mints deposits; empty means no deposits.
+	Bridge string `json:"bridge,omitempty"`
+}
+
+// DefaultParams are the rules of a new network.
+func DefaultParams() Params {
+	return Params{
+		FeeBps:          100,
+		SlashBps:        1000,
+		MinStake:        10 * USD,
+		UnbondingBlocks: 1000,
+		ReputationDecay: 990_000,
+	}
+}
+
+func (p Params) validate() error {
+	switch {
+	case p.FeeBps < 0 || p.FeeBps > 5000:
+		return fmt.Errorf("params: feeBps must be 0 to 5000")
+	case p.SlashBps < 0 || p.SlashBps > 10000:
+		return fmt.Errorf("params: slashBps must be 0 to 10000")
+	case p.MinStake < 0 || p.MinStake > MaxAmount:
+		return fmt.Errorf("params: minStake out of range")
+	case p.UnbondingBlocks < 0:
+		return fmt.Errorf("params: unbondingBlocks must not be negative")
+	case p.ReputationDecay <= 0 || p.ReputationDecay > ppm:
+		return fmt.Errorf("params: reputationDecay must be 1 to %d", ppm)
+	}
+	if p.Bridge != "" {
+		if err := checkAddress("params: bridge", p.Bridge); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GenesisAccount is an account funded at genesis.
+type GenesisAccount struct {
+	Address string `json:"address"`
+	Balance int64  `json:"balance"`
+}
+
+// Genesis is the chain's initial state: the app_state of CometBFT's
+// genesis file.
+type Genesis struct {
+	Params   Params           `json:"params"`
+	Accounts []GenesisAccount `json:"accounts"`
+}
+
+// ParseGenesis decodes and checks an app state.
+func ParseGenesis(b []byte) (Genesis, error) {
+	var g Genesis
+	if len(b) == 0 {
+		return g, fmt.Errorf("genesis: empty app state")
+	}
+	if err := json.Unmarshal(b, &g); err != nil {
+		return g, fmt.Errorf("genesis: %w", err)
+	}
+	return g, g.Validate()
+}
+
+// Validate checks the genesis: valid params, valid distinct accounts, and
+// a total supply that cannot overflow.
+func (g Genesis) Validate() error {
+	if err := g.Params.validate(); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var total int64
+	for i, a := range g.Accounts {
+		if err := checkAddress(fmt.Sprintf("genesis: accounts[%d]", i), a.Address); err != nil {
+			return err
+		}
+		if seen[a.Address] {
+			return fmt.Errorf("genesis: account %s listed twice", a.Address)
+		}
+		seen[a.Address] = true
+		if a.Balance < 0 || a.Balance > MaxAmount {
+			return fmt.Errorf("genesis: accounts[%d]: balance out of range", i)
+		}
+		total += a.Balance
+		if total > MaxSupply {
+			return fmt.Errorf("genesis: total supply exceeds %d", MaxSupply)
+		}
+	}
+	return nil
+}
+
+// MaxSupply bounds the total supply so that no sum of amounts overflows.
+const MaxSupply int64 = 1 << 60
