@@ -46,6 +46,35 @@ type Job struct {
 	UpdatedAt  time.Time `json:"updatedAt"`
 	Events     []Event   `json:"events"`
 	Tasks      []Task    `json:"tasks"`
+	// Payment is the job's escrow and its settlement on the chain, on a
+	// network that charges for jobs.
+	Payment *Payment `json:"payment,omitempty"`
+}
+
+// Payment states.
+const (
+	PaymentHeld     = "held"     // escrow bound to the job, not yet settled
+	PaymentSettled  = "settled"  // settled on the chain, exactly once
+	PaymentRefunded = "refunded" // the escrow expired and went back to its owner
+)
+
+// Payment is how a job is paid: its escrow, and once the job ended, the
+// settlement the chain recorded. Amounts are micro-USD.
+type Payment struct {
+	Escrow string `json:"escrow"`
+	// Budget is what the escrow holds; the job's tasks and the protocol
+	// fee are paid from it and the rest is refunded.
+	Budget   int64  `json:"budget"`
+	State    string `json:"state"`
+	Outcome  string `json:"outcome,omitempty"`
+	Paid     int64  `json:"paid"`
+	Fee      int64  `json:"fee"`
+	Refunded int64  `json:"refunded"`
+	Slashed  int64  `json:"slashed"`
+	TxHash   string `json:"txHash,omitempty"`
+	Height   int64  `json:"height,omitempty"`
+	// Error is the last reason settling failed; settling is retried.
+	Error string `json:"error,omitempty"`
 }
 
 // Event is one step in a job's history.

@@ -24,6 +24,7 @@ type Config struct {
 	P2P      P2P      `yaml:"p2p"`
 	Gateway  Gateway  `yaml:"gateway"`
 	Provider Provider `yaml:"provider"`
+	Chain    Chain    `yaml:"chain"`
 }
 
 // Log configures logging.
@@ -185,6 +186,12 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	str("OPENSKY_PROVIDER_DISK", &c.Provider.Disk)
 	str("OPENSKY_PROVIDER_PRICE_PER_CPU_SECOND", &c.Provider.PricePerCPUSecond)
 	str("OPENSKY_PROVIDER_MIN_PRICE", &c.Provider.MinPrice)
+	boolean("OPENSKY_CHAIN_ENABLED", &c.Chain.Enabled)
+	boolean("OPENSKY_CHAIN_VALIDATOR", &c.Chain.Validator)
+	str("OPENSKY_CHAIN_RPC", &c.Chain.RPC)
+	str("OPENSKY_CHAIN_GENESIS", &c.Chain.Genesis)
+	list("OPENSKY_CHAIN_PEERS", &c.Chain.Peers)
+	str("OPENSKY_CHAIN_ACCOUNT", &c.Chain.Account)
 	if v, ok := lookup("OPENSKY_PROVIDER_MAX_TASKS"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -226,9 +233,10 @@ func (c *Config) Validate() error {
 	if len(c.P2P.Listen) == 0 {
 		bad("p2p.listen", "needs at least one address")
 	}
-	if !c.Gateway.Enabled && !c.Provider.Enabled {
-		bad("node", "enable the gateway, the provider, or both")
+	if !c.Gateway.Enabled && !c.Provider.Enabled && !(c.Chain.Enabled && c.Chain.Validator) {
+		bad("node", "enable the gateway, the provider, a chain validator, or several")
 	}
+	c.Chain.validate(bad)
 	if c.Gateway.Enabled {
 		if c.Gateway.Listen == "" {
 			bad("gateway.listen", "is required")

@@ -37,4 +37,7 @@ var (
 	ErrTooLarge     = errors.New("too large")      // 413
 	ErrUnavailable  = errors.New("unavailable")    // 503
 	ErrBlobNotFound = errors.New("blob not found") // 400 with a hint to upload first
+	// ErrPaymentRequired: the job has no escrow, or its escrow cannot pay
+	// for it (402).
+	ErrPaymentRequired = errors.New("payment required")
 )

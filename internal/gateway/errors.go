@@ -17,6 +17,7 @@ const (
 	codeNotFound         = "not_found"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
+	codePaymentRequired  = "payment_required"
 	codeTooLarge         = "too_large"
 	codeUnavailable      = "unavailable"
 	codeInternal         = "internal"
@@ -71,6 +72,12 @@ func errorResponse(err error) (int, api.Error) {
 			Code:    codeInvalidSpec,
 			Message: "the job spec is invalid",
 			Details: problems(ve),
+		}
+	case errors.Is(err, ErrPaymentRequired):
+		return http.StatusPaymentRequired, api.Error{
+			Code:    codePaymentRequired,
+			Message: err.Error(),
+			Hint:    "lock the job's price in escrow with this gateway's arbiter account (GET /api/v1/chain) and name it in the spec's escrow field; the opensky CLI does this with your wallet",
 		}
 	case errors.Is(err, ErrNotFound):
 		return http.StatusNotFound, api.Error{Code: codeNotFound, Message: err.Error()}

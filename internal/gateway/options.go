@@ -42,3 +42,8 @@ func WithMaxSpecBytes(n int64) Option {
 		}
 	}
 }
+
+// WithChain serves the chain under /api/v1/chain.
+func WithChain(c Chain) Option {
+	return func(s *Server) { s.chain = c }
+}

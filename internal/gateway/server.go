@@ -12,6 +12,7 @@ import (
 // Server serves the HTTP API over a Backend. It is safe for concurrent use.
 type Server struct {
 	b       Backend
+	chain   Chain // nil on a network without a chain
 	log     *slog.Logger
 	maxBlob int64
 	maxSpec int64

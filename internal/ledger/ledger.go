@@ -237,7 +237,7 @@ func (l *Ledger) apply(s *overlay, height int64, raw []byte, deliver bool) Resul
 		return resultOf(err)
 	}
 	c.s.(*overlay).write()
-	c.emit("tx", "sender", from, "type", tx.Msg.Type())
+	c.emit("message", "sender", from, "type", tx.Msg.Type(), "nonce", fmt.Sprint(tx.Nonce))
 	return Result{Data: c.data, Events: c.events}
 }
 

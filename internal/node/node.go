@@ -15,12 +15,15 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/opensky-network/opensky/internal/chain"
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/executor"
 	"github.com/opensky-network/opensky/internal/executor/docker"
 	"github.com/opensky-network/opensky/internal/executor/wasm"
 	"github.com/opensky-network/opensky/internal/gateway"
 	"github.com/opensky-network/opensky/internal/identity"
+	"github.com/opensky-network/opensky/internal/ledger"
+	"github.com/opensky-network/opensky/internal/ledger/ledgerclient"
 	"github.com/opensky-network/opensky/internal/orchestrator"
 	"github.com/opensky-network/opensky/internal/p2p"
 	"github.com/opensky-network/opensky/internal/p2p/wire"
@@ -38,6 +41,15 @@ type Node struct {
 	Provider     *provider.Provider
 	// APIURL is the gateway's base URL when the gateway runs here.
 	APIURL string
+	// ChainNode is the chain validator running here, if any.
+	ChainNode *chain.Node
+	// Ledger reads and writes the chain when it is enabled.
+	Ledger *ledgerclient.Client
+	// Account is the node's chain account, if configured.
+	Account *identity.Account
+
+	ledger *ledger.Ledger
+	faucet *ledgerclient.Sender
 
 	cfg     config.Config
 	log     *slog.Logger
@@ -81,6 +93,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, e
 	})
 	if err != nil {
 		return n, fmt.Errorf("p2p: %w", err)
+	}
+	if cfg.Chain.Enabled {
+		if err := n.startChain(runCtx, cfg, log); err != nil {
+			return n, err
+		}
 	}
 	if cfg.Gateway.Enabled {
 		if err := n.startGateway(runCtx, cfg, log); err != nil {
@@ -169,12 +186,21 @@ func (n *Node) keepBootstrap(ctx context.Context, addrs []string) {
 
 func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	timeout, _ := cfg.Gateway.PresenceTimeoutDuration()
-	o, err := orchestrator.New(n.Host, orchestrator.Config{
+	oc := orchestrator.Config{
 		DataDir:         filepath.Join(cfg.DataDir, "orchestrator"),
 		PresenceTimeout: timeout,
 		Version:         Version,
 		Logger:          log.With("component", "orchestrator"),
-	})
+	}
+	var gopts []gateway.Option
+	if n.Ledger != nil {
+		if n.Account == nil {
+			return errors.New("chain: a gateway on a chain needs an account (chain.account) to arbitrate its jobs' escrows")
+		}
+		oc.Payments = ledgerclient.NewArbiter(n.Ledger, n.Account)
+		gopts = append(gopts, gateway.WithChain(newChainAPI(n.Ledger, n.Account.Address(), n.faucet)))
+	}
+	o, err := orchestrator.New(n.Host, oc)
 	if err != nil {
 		return err
 	}
@@ -187,7 +213,7 @@ func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Lo
 		return fmt.Errorf("gateway: listen on %s: %w", cfg.Gateway.Listen, err)
 	}
 	n.APIURL = "http://" + ln.Addr().String()
-	srv := gateway.New(o, gateway.WithLogger(log.With("component", "gateway")))
+	srv := gateway.New(o, append(gopts, gateway.WithLogger(log.With("component", "gateway")))...)
 	n.serving.Add(1)
 	go func() {
 		defer n.serving.Done()
@@ -236,6 +262,19 @@ func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.L
 		return err
 	}
 	n.Provider = p
+	if n.Ledger != nil {
+		if n.Account == nil {
+			return errors.New("chain: a provider on a chain needs an account (chain.account) to be paid and staked from")
+		}
+		stake, _ := cfg.Chain.StakeAmount()
+		off := ledgerclient.Offer{Stake: int64(stake), PricePerCPUSecond: int64(price), MinPrice: int64(minPrice),
+			Capacity: ledger.Capacity{MilliCPU: int64(cpu), MemoryBytes: int64(mem), DiskBytes: int64(disk), GPUs: gpus}}
+		n.serving.Add(1)
+		go func() {
+			defer n.serving.Done()
+			n.registerProvider(ctx, cfg, off)
+		}()
+	}
 	return p.Start(ctx)
 }
 
@@ -269,6 +308,12 @@ func (n *Node) Close() error {
 		n.serving.Wait()
 		if n.Orchestrator != nil {
 			errs = append(errs, n.Orchestrator.Close())
+		}
+		if n.ChainNode != nil {
+			errs = append(errs, n.ChainNode.Close())
+		}
+		if n.ledger != nil {
+			errs = append(errs, n.ledger.Close())
 		}
 		for _, e := range n.execs {
 			if c, ok := e.(executor.Closer); ok {

@@ -60,4 +60,5 @@ func (o *Orchestrator) complete(js *jobState) {
 		return true
 	})
 	o.forget(js)
+	o.settle(js)
 }

@@ -34,6 +34,10 @@ func cloneJob(j *api.Job) *api.Job {
 	c := *j
 	c.Events = append([]api.Event(nil), j.Events...)
 	c.Tasks = append([]api.Task(nil), j.Tasks...)
+	if j.Payment != nil {
+		p := *j.Payment
+		c.Payment = &p
+	}
 	return &c
 }
 

@@ -51,6 +51,10 @@ type Config struct {
 	// InlineInputBytes: blob inputs up to this size travel inside the
 	// dispatch; larger ones are fetched by the provider (default 64 KiB).
 	InlineInputBytes int64
+	// Payments, when set, makes the network charge for jobs: a job must
+	// name an escrow the orchestrator arbitrates, only registered providers
+	// get tasks, and every terminal job is settled on the chain.
+	Payments Payments
 	// Version is reported by Node.
 	Version string
 	Logger  *slog.Logger
@@ -91,6 +95,7 @@ type Orchestrator struct {
 	outputs  string
 	pipeline selection.Pipeline
 	presence *presenceTable
+	reg      registry
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -157,10 +162,12 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 	if err := o.net.SubscribePresence(o.ctx, o.presence.observe); err != nil {
 		return fmt.Errorf("orchestrator: subscribe presence: %w", err)
 	}
-	var resume []*api.Job
+	var resume, unsettled []*api.Job
 	err := o.store.each(func(j *api.Job) error {
 		if !j.Phase.Terminal() {
 			resume = append(resume, j)
+		} else if j.Payment != nil && j.Payment.State == api.PaymentHeld {
+			unsettled = append(unsettled, j)
 		}
 		return nil
 	})
@@ -202,6 +209,10 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 	o.ready.Store(true)
 	for _, p := range states {
 		o.launch(p.ctx, p.cancel, p.js)
+	}
+	for _, j := range unsettled {
+		o.log.Info("settling job", "job", j.ID, "escrow", j.Payment.Escrow)
+		o.settle(newJobState(j))
 	}
 	return nil
 }

@@ -136,6 +136,7 @@ func (o *Orchestrator) finish(js *jobState, phase api.Phase, code, reason string
 		return true
 	})
 	o.forget(js)
+	o.settle(js)
 }
 
 // forget drops a terminal job from memory once its record is on disk;

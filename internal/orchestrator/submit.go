@@ -13,6 +13,7 @@ import (
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/blob"
 	"github.com/opensky-network/opensky/internal/gateway"
+	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/spec"
 )
 
@@ -51,13 +52,27 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 		return nil, err
 	}
 	now := time.Now().UTC()
-	j := &api.Job{ID: newJobID(), Spec: s, CreatedAt: now, UpdatedAt: now}
+	j := &api.Job{ID: newJobID(), CreatedAt: now, UpdatedAt: now}
+	if o.cfg.Payments != nil {
+		// The escrow is bound to the job before the job exists: a job
+		// that is never stored leaves an assigned escrow, which its owner
+		// gets back when it expires.
+		pay, maxPrice, err := o.hold(ctx, s.Escrow, j.ID, int64(s.MaxPrice))
+		if err != nil {
+			return nil, err
+		}
+		j.Payment, s.MaxPrice = pay, spec.MicroUSD(maxPrice)
+	}
+	j.Spec = s
 	for shard := range s.Shards {
 		for replica := range s.Replicas {
 			j.Tasks = append(j.Tasks, api.Task{ID: taskID(j.ID, shard, replica), Shard: shard, Replica: replica, Phase: api.PhaseQueued})
 		}
 	}
 	event(j, api.PhaseQueued, fmt.Sprintf("accepted: %d shard(s) × %d replica(s)", s.Shards, s.Replicas))
+	if j.Payment != nil {
+		event(j, "", fmt.Sprintf("escrow %s holds %s; the job may cost up to %s", j.Payment.Escrow, ledger.FormatUSD(j.Payment.Budget), ledger.FormatUSD(int64(s.MaxPrice))))
+	}
 	j.Version = 1
 	// Matching starts while the record is being written; the job is only
 	// acknowledged once it is on disk. A crash in between loses a job no

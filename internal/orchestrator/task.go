@@ -121,7 +121,7 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 		presenceChanged, freed := o.presence.wait(), o.capacityFreed()
 		req.Now = time.Now()
 		req.Exclude = o.replicaHolders(js, t.Shard, idx)
-		out := o.pipeline.Select(req, o.presence.candidates(o.inflight))
+		out := o.pipeline.Select(req, o.payable(ctx, o.presence.candidates(o.inflight), declined))
 		for i, c := range out.Ranked {
 			if i == o.cfg.BidFanout {
 				break

@@ -60,6 +60,10 @@ type Job struct {
 
 	// MaxPrice is the most the consumer pays for the whole job.
 	MaxPrice MicroUSD `json:"maxPrice,omitempty"`
+	// Escrow is the chain escrow that pays for the job ("e-" and 32 hex
+	// digits), locked by the consumer with the orchestrator as arbiter.
+	// A network that charges for jobs refuses a job without one.
+	Escrow string `json:"escrow,omitempty"`
 	// Constraints select providers by their labels, e.g. "arch=amd64",
 	// "region!=eu", "gpu".
 	Constraints []string `json:"constraints,omitempty"`

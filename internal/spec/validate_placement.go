@@ -18,6 +18,9 @@ func (j *Job) validatePlacement(ps *problems) {
 	if j.MaxPrice < 0 {
 		ps.add("maxPrice", "must not be negative")
 	}
+	if j.Escrow != "" && !isEscrowID(j.Escrow) {
+		ps.add("escrow", "must be an escrow ID: \"e-\" and 32 lowercase hex digits")
+	}
 	if len(j.Constraints) > MaxConstraints {
 		ps.add("constraints", "%d constraints, the limit is %d", len(j.Constraints), MaxConstraints)
 	}
@@ -85,4 +88,18 @@ func constraintProblem(s string) string {
 
 func isSpaceOrControl(r rune) bool {
 	return unicode.IsSpace(r) || unicode.IsControl(r)
+}
+
+// isEscrowID reports whether s has the form of a chain escrow ID.
+func isEscrowID(s string) bool {
+	h, ok := strings.CutPrefix(s, "e-")
+	if !ok || len(h) != 32 {
+		return false
+	}
+	for _, c := range h {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,67 @@
+package ledgerclient
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/opensky-network/opensky/internal/ledger"
+	"github.com/opensky-network/opensky/internal/orchestrator"
+)
+
+// Arbiter is an orchestrator's account on the chain: it binds escrows to
+// jobs and settles them.
+type Arbiter struct {
+	c *Client
+	s *Sender
+}
+
+var _ orchestrator.Payments = (*Arbiter)(nil)
+
+// NewArbiter acts on the chain as s.
+func NewArbiter(c *Client, s ledger.Signer) *Arbiter {
+	return &Arbiter{c: c, s: c.Sender(s)}
+}
+
+// Arbiter is the account consumers name as their escrows' arbiter.
+func (a *Arbiter) Arbiter() string { return a.s.Address() }
+
+// FeeBps is the chain's protocol fee.
+func (a *Arbiter) FeeBps(ctx context.Context) (int64, error) {
+	p, err := a.c.Params(ctx)
+	return p.FeeBps, err
+}
+
+// Escrow reads an escrow.
+func (a *Arbiter) Escrow(ctx context.Context, id string) (ledger.Escrow, error) {
+	return a.c.Escrow(ctx, id)
+}
+
+// Assign binds an escrow to a job.
+func (a *Arbiter) Assign(ctx context.Context, escrow, job string) error {
+	_, err := a.s.Send(ctx, &ledger.MsgAssign{Escrow: escrow, Job: job})
+	return err
+}
+
+// Settle submits a settlement.
+func (a *Arbiter) Settle(ctx context.Context, m ledger.MsgSettle) (string, int64, error) {
+	r, err := a.s.Send(ctx, &m)
+	if r == nil {
+		return "", 0, err
+	}
+	return fmt.Sprintf("%X", r.Hash), r.Height, err
+}
+
+// Registered lists the peers of active providers.
+func (a *Arbiter) Registered(ctx context.Context) (map[string]bool, error) {
+	ps, err := a.c.Providers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		if p.Active {
+			out[p.PeerID] = true
+		}
+	}
+	return out, nil
+}
