@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/opensky-network/opensky/internal/config"
@@ -31,7 +32,11 @@ type Options struct {
 	// ReadyTimeout bounds the wait for every provider to be seen by the
 	// orchestrator (default 30s).
 	ReadyTimeout time.Duration
-	Logger       *slog.Logger
+	// Chain runs the OpenSky chain: the gateway is its one validator and
+	// the arbiter of every job's escrow, providers register with stake
+	// from their development accounts, and jobs must be paid.
+	Chain  bool
+	Logger *slog.Logger
 }
 
 // Network is a running local network.
@@ -44,6 +49,7 @@ type Network struct {
 
 	log     *slog.Logger
 	tempDir bool
+	chain   bool
 }
 
 // Start brings up a local network and returns once every provider is
@@ -82,6 +88,14 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	}()
 
 	gw := base(filepath.Join(n.Dir, "gateway"))
+	if opts.Chain {
+		genesis, err := prepareChain(n.Dir, opts.Providers)
+		if err != nil {
+			return n, fmt.Errorf("devnet: chain: %w", err)
+		}
+		chainGateway(&gw, genesis)
+		n.chain = true
+	}
 	gw.Gateway.Enabled = true
 	gw.Gateway.Listen = opts.GatewayListen
 	gw.Gateway.PresenceTimeout = opts.PresenceTimeout.String()
@@ -98,6 +112,9 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		pc.Provider.Labels = map[string]string{"devnet": "true", "index": fmt.Sprint(i)}
 		if opts.Provider != nil {
 			opts.Provider(i, &pc.Provider)
+		}
+		if opts.Chain {
+			chainProvider(&pc, i, "http://"+strings.TrimPrefix(n.Gateway.ChainNode.RPCAddr(), "tcp://"))
 		}
 		pn, err := node.Start(ctx, pc, log.With("node", fmt.Sprintf("provider-%d", i)))
 		if err != nil {
@@ -127,12 +144,12 @@ func (n *Network) waitReady(ctx context.Context, timeout time.Duration) error {
 	defer tick.Stop()
 	for {
 		ps, err := n.Gateway.Orchestrator.Providers(ctx)
-		if err == nil && len(ps) >= len(n.Providers) {
+		if err == nil && len(ps) >= len(n.Providers) && n.registered(ctx) {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("devnet: only %d of %d providers visible after %s", len(ps), len(n.Providers), timeout)
+			return fmt.Errorf("devnet: only %d of %d providers visible (and registered, on a chain) after %s", len(ps), len(n.Providers), timeout)
 		case <-tick.C:
 		}
 	}
@@ -162,4 +179,23 @@ func (n *Network) Close() error {
 		errs = append(errs, os.RemoveAll(n.Dir))
 	}
 	return errors.Join(errs...)
+}
+
+// registered reports whether every provider is registered on the chain
+// (always true without one).
+func (n *Network) registered(ctx context.Context) bool {
+	if !n.chain {
+		return true
+	}
+	ps, err := n.Gateway.Ledger.Providers(ctx)
+	if err != nil {
+		return false
+	}
+	active := 0
+	for _, p := range ps {
+		if p.Active {
+			active++
+		}
+	}
+	return active >= len(n.Providers)
 }

@@ -17,6 +17,36 @@ type jobState struct {
 	// resumed holds, by task index, the runs Start registered for tasks a
 	// provider held when the orchestrator stopped.
 	resumed map[int]*taskRun
+	// claims holds, by shard, the provider each replica is being placed
+	// on, so that two replicas placed at once never pick the same one.
+	claims map[int]map[string]int
+}
+
+// claim reserves provider p for task idx of shard, unless another replica
+// of the shard holds it.
+func (s *jobState) claim(shard, idx int, p string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.claims == nil {
+		s.claims = map[int]map[string]int{}
+	}
+	if s.claims[shard] == nil {
+		s.claims[shard] = map[string]int{}
+	}
+	if holder, ok := s.claims[shard][p]; ok && holder != idx {
+		return false
+	}
+	s.claims[shard][p] = idx
+	return true
+}
+
+// release gives up task idx's claim on provider p.
+func (s *jobState) release(shard, idx int, p string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.claims[shard][p] == idx {
+		delete(s.claims[shard], p)
+	}
 }
 
 func newJobState(j *api.Job) *jobState {

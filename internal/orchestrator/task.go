@@ -126,10 +126,15 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 			if i == o.cfg.BidFanout {
 				break
 			}
+			if !js.claim(t.Shard, idx, c.Peer) {
+				declined[c.Peer] = "holds another replica of the shard"
+				continue
+			}
 			run, why := o.tryProvider(ctx, js, idx, req, c)
 			if run != nil {
 				return run, nil
 			}
+			js.release(t.Shard, idx, c.Peer)
 			declined[c.Peer] = why
 		}
 		if err := ctx.Err(); err != nil {

@@ -1,0 +1,212 @@
+package devnet
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/gateway"
+	"github.com/opensky-network/opensky/internal/identity"
+	"github.com/opensky-network/opensky/internal/ledger"
+	"github.com/opensky-network/opensky/internal/ledger/ledgerclient"
+	"github.com/opensky-network/opensky/internal/orchestrator"
+	"github.com/opensky-network/opensky/internal/wasmtest"
+)
+
+func withChain(o *Options) { o.Chain = true }
+
+func devAccount(t *testing.T, uri string) *identity.Account {
+	t.Helper()
+	a, err := identity.AccountFromURI(uri)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func balance(t *testing.T, lc *ledgerclient.Client, addr string) int64 {
+	t.Helper()
+	a, err := lc.Account(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Balance
+}
+
+// waitSettled waits until the orchestrator recorded the job's settlement.
+func waitSettled(t *testing.T, o *orchestrator.Orchestrator, id string) *api.Job {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var after uint64
+	for {
+		j, err := o.WaitJob(ctx, id, after)
+		if err != nil {
+			t.Fatalf("job %s not settled: %v", id, err)
+		}
+		if j.Payment != nil && j.Payment.State != api.PaymentHeld {
+			return j
+		}
+		after = j.Version
+	}
+}
+
+// TestPaidJobSettlesOnChain runs a replicated job paid from escrow on a
+// network whose gateway is a real CometBFT validator: the providers are
+// paid exactly what their receipts charge, the fee reaches the treasury,
+// the rest returns to the consumer, the escrow cannot be settled or used
+// again, and the chain's invariants hold.
+func TestPaidJobSettlesOnChain(t *testing.T) {
+	net := startNet(t, 3, withChain)
+	ctx := context.Background()
+	o, lc := net.Gateway.Orchestrator, net.Gateway.Ledger
+	arbiter := net.Gateway.Account
+
+	carol := devAccount(t, "//Carol")
+	if _, err := lc.Sender(devAccount(t, FaucetURI)).Send(ctx, &ledger.MsgTransfer{To: carol.Address(), Amount: 50 * ledger.USD}); err != nil {
+		t.Fatal(err)
+	}
+	module := upload(t, o, wasmtest.Print(1, "paid for\n"))
+	s := wasmJob(module, 2)
+	s.Replicas = 2
+
+	if _, err := o.SubmitJob(ctx, s); !errors.Is(err, gateway.ErrPaymentRequired) {
+		t.Fatalf("a job without escrow: got %v, want payment required", err)
+	}
+
+	const locked = 2 * ledger.USD
+	r, err := lc.Sender(carol).Send(ctx, &ledger.MsgLock{Arbiter: arbiter.Address(), Amount: locked, ExpiresIn: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	escrow := string(r.Data)
+	providerBefore := map[string]int64{}
+	for i := range net.Providers {
+		a := devAccount(t, ProviderURI(i)).Address()
+		providerBefore[a] = balance(t, lc, a)
+	}
+	supplyBefore := supply(t, lc)
+
+	s.Escrow = escrow
+	j := run(t, o, s)
+	if j.Phase != api.PhaseCompleted {
+		t.Fatalf("job ended %s (%s: %s)", j.Phase, j.ErrorCode, j.Reason)
+	}
+	j = waitSettled(t, o, j.ID)
+	if j.Payment.State != api.PaymentSettled {
+		t.Fatalf("payment %+v", j.Payment)
+	}
+
+	e, err := lc.Escrow(ctx, escrow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.State != ledger.EscrowSettled || e.Job != j.ID || e.Outcome != ledger.OutcomeCompleted {
+		t.Fatalf("escrow after the job: %+v", e)
+	}
+	owed := map[string]int64{}
+	var cost int64
+	holders := map[int]map[string]bool{}
+	for _, task := range j.Tasks {
+		if holders[task.Shard] == nil {
+			holders[task.Shard] = map[string]bool{}
+		}
+		if holders[task.Shard][task.Provider] {
+			t.Errorf("two replicas of shard %d ran on %s", task.Shard, task.Provider)
+		}
+		holders[task.Shard][task.Provider] = true
+		p, err := lc.Provider(ctx, task.Provider)
+		if err != nil {
+			t.Fatalf("task %s ran on %s: %v", task.ID, task.Provider, err)
+		}
+		t.Logf("task %s on %s (account %s) charged %d", task.ID, task.Provider, p.Address, task.Price)
+		owed[p.Address] += task.Price
+		cost += task.Price
+	}
+	if cost <= 0 || e.Paid != cost || e.Paid != j.Cost || e.Paid != j.Payment.Paid {
+		t.Fatalf("paid %d, tasks cost %d, job cost %d, job payment %+v", e.Paid, cost, j.Cost, j.Payment)
+	}
+	if want := ledger.Fee(cost, ledger.DefaultParams().FeeBps); e.Fee != want || e.Refunded != locked-cost-want {
+		t.Fatalf("fee %d refunded %d; want fee %d refunded %d", e.Fee, e.Refunded, want, locked-cost-want)
+	}
+	for addr, before := range providerBefore {
+		if got := balance(t, lc, addr) - before; got != owed[addr] {
+			t.Errorf("provider %s earned %d, its tasks charged %d", addr, got, owed[addr])
+		}
+	}
+	if got := balance(t, lc, carol.Address()); got != 50*ledger.USD-locked+e.Refunded {
+		t.Errorf("consumer balance %d, want %d", got, 50*ledger.USD-locked+e.Refunded)
+	}
+	supplyAfter := supply(t, lc)
+	if supplyAfter.Treasury-supplyBefore.Treasury != e.Fee || supplyAfter.Total != supplyBefore.Total {
+		t.Errorf("treasury %d → %d (fee %d), supply %d → %d", supplyBefore.Treasury, supplyAfter.Treasury, e.Fee, supplyBefore.Total, supplyAfter.Total)
+	}
+
+	// Exactly once: the arbiter cannot settle again, and the escrow cannot
+	// pay for another job.
+	again := ledgerclient.NewArbiter(lc, arbiter)
+	if _, _, err := again.Settle(ctx, ledger.MsgSettle{Escrow: escrow, Job: j.ID, Outcome: ledger.OutcomeCompleted}); !errors.Is(err, ledger.ErrConflict) {
+		t.Errorf("second settlement: %v, want a conflict", err)
+	}
+	if _, err := o.SubmitJob(ctx, s); !errors.Is(err, gateway.ErrPaymentRequired) {
+		t.Errorf("a second job on a settled escrow: %v, want payment required", err)
+	}
+	t.Logf("escrow %s: locked %d, paid %d to %d providers, fee %d, refunded %d", escrow, locked, e.Paid, len(owed), e.Fee, e.Refunded)
+	rep, err := lc.Invariants(ctx)
+	if err != nil || !rep.OK() {
+		t.Fatalf("invariants: %v %+v", err, rep)
+	}
+	for addr := range owed {
+		p, _ := lc.Provider(ctx, addr)
+		if p.Reputation.Successes == 0 || p.Score <= 500_000 {
+			t.Errorf("provider %s: reputation %+v after verified work", addr, p.Reputation)
+		}
+	}
+}
+
+func supply(t *testing.T, lc *ledgerclient.Client) ledger.SupplyView {
+	t.Helper()
+	var v ledger.SupplyView
+	if err := lc.Query(context.Background(), ledger.QuerySupply, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestChainSurvivesGatewayRestart restarts the validator: balances,
+// height and the job's settlement are kept, and new transactions commit.
+func TestChainSurvivesGatewayRestart(t *testing.T) {
+	net := startNet(t, 1, withChain)
+	ctx := context.Background()
+	dave := devAccount(t, "//Dave")
+	if _, err := net.Gateway.Ledger.Sender(devAccount(t, FaucetURI)).Send(ctx, &ledger.MsgTransfer{To: dave.Address(), Amount: 7 * ledger.USD}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := net.Gateway.Ledger.Chain().Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := net.Gateway.Config()
+	if err := net.Gateway.Close(); err != nil {
+		t.Fatal(err)
+	}
+	g, err := net.RestartGateway(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := balance(t, g.Ledger, dave.Address()); got != 7*ledger.USD {
+		t.Fatalf("after restart dave has %d", got)
+	}
+	if _, err := g.Ledger.Sender(dave).Send(ctx, &ledger.MsgTransfer{To: devAccount(t, FaucetURI).Address(), Amount: ledger.USD}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := g.Ledger.Chain().Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Height <= before.Height {
+		t.Fatalf("height %d after restart, %d before", after.Height, before.Height)
+	}
+}
