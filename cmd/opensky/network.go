@@ -33,6 +33,7 @@ func newUpCmd(g *globals) *cobra.Command {
 		dir       string
 		reset     bool
 		engines   []string
+		paid      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -40,7 +41,12 @@ func newUpCmd(g *globals) *cobra.Command {
 		Long: `Start a whole local OpenSky network on 127.0.0.1: an orchestrator with the
 gateway's HTTP API and (by default) three provider daemons, each a libp2p peer
 with its own identity and data directory. It runs until Ctrl-C, then shuts
-every peer down cleanly. Jobs are kept in --dir and survive a restart.`,
+every peer down cleanly. Jobs are kept in --dir and survive a restart.
+
+The gateway is also the one validator of a local OpenSky chain (CometBFT,
+blocks every 200ms): jobs are paid from escrow, providers register with
+stake from development accounts, and a faucet gives test funds
+('opensky wallet faucet'). --chain=false runs a network with free jobs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" {
@@ -65,6 +71,7 @@ every peer down cleanly. Jobs are kept in --dir and survive a restart.`,
 				GatewayListen: listen,
 				Logger:        newLogger(g, out),
 				Provider:      func(_ int, p *config.Provider) { p.Engines = engines },
+				Chain:         paid,
 			})
 			if err != nil {
 				return err
@@ -75,7 +82,12 @@ every peer down cleanly. Jobs are kept in --dir and survive a restart.`,
 			for i, p := range net.Providers {
 				fmt.Fprintf(out, "provider  %d  %s\n", i, p.Host.ID())
 			}
-			fmt.Fprintf(out, "\ntry:  opensky wasm run MODULE.wasm   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
+			if n := net.Gateway.ChainNode; n != nil {
+				fmt.Fprintf(out, "chain     %s  rpc %s  arbiter %s\n", n.ChainID(), n.RPCAddr(), net.Gateway.Account.Address())
+				fmt.Fprintf(out, "\ntry:  opensky wallet new && opensky wallet faucet && opensky wasm run MODULE.wasm   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
+			} else {
+				fmt.Fprintf(out, "\ntry:  opensky wasm run MODULE.wasm   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
+			}
 			<-ctx.Done()
 			fmt.Fprintln(out, "\nstopping ...")
 			if err := net.Close(); err != nil {
@@ -90,6 +102,7 @@ every peer down cleanly. Jobs are kept in --dir and survive a restart.`,
 	cmd.Flags().StringVar(&dir, "dir", "", "data directory of the local network (default ~/.opensky/devnet)")
 	cmd.Flags().BoolVar(&reset, "reset", false, "delete the local network's data (jobs, identities) before starting")
 	cmd.Flags().StringSliceVar(&engines, "engines", nil, "engines the providers offer (default: wasm, and docker when the Docker engine answers)")
+	cmd.Flags().BoolVar(&paid, "chain", true, "run the local chain: jobs are paid from escrow (false: free jobs, no chain)")
 	return cmd
 }
 
@@ -123,6 +136,11 @@ func newNodeCmd(g *globals) *cobra.Command {
 		apiListen           string
 		mdns                bool
 		cpu, memory, disk   string
+		validator           bool
+		genesis, chainRPC   string
+		chainPeers          []string
+		account             string
+		chainP2P, rpcListen string
 	)
 	cmd := &cobra.Command{
 		Use:   "node",
@@ -159,6 +177,13 @@ See docs/provider-guide.md.`,
 			set("cpu", func() { cfg.Provider.CPU = cpu })
 			set("memory", func() { cfg.Provider.Memory = memory })
 			set("disk", func() { cfg.Provider.Disk = disk })
+			set("validator", func() { cfg.Chain.Validator, cfg.Chain.Enabled = validator, cfg.Chain.Enabled || validator })
+			set("genesis", func() { cfg.Chain.Genesis = genesis })
+			set("chain-peers", func() { cfg.Chain.Peers = chainPeers })
+			set("chain-p2p-listen", func() { cfg.Chain.P2PListen = chainP2P })
+			set("chain-rpc-listen", func() { cfg.Chain.RPCListen = rpcListen })
+			set("chain-rpc", func() { cfg.Chain.RPC, cfg.Chain.Enabled = chainRPC, true })
+			set("account", func() { cfg.Chain.Account = account })
 			if f.Changed("log-level") {
 				cfg.Log.Level = g.LogLevel
 			}
@@ -185,6 +210,12 @@ See docs/provider-guide.md.`,
 			if n.Provider != nil {
 				roles = append(roles, "provider ("+strings.Join(n.Provider.Engines(), ", ")+")")
 			}
+			if c := n.ChainNode; c != nil {
+				roles = append(roles, fmt.Sprintf("chain validator %s (p2p %s, rpc %s)", c.ChainID(), c.P2PAddr(), c.RPCAddr()))
+			}
+			if n.Account != nil {
+				fmt.Fprintf(out, "account %s\n", n.Account.Address())
+			}
 			fmt.Fprintf(out, "roles  %s\n", strings.Join(roles, "; "))
 			<-ctx.Done()
 			log.Info("stopping")
@@ -203,6 +234,13 @@ See docs/provider-guide.md.`,
 	fl.StringVar(&cpu, "cpu", "", "CPU to offer (e.g. 2, 500m); default all")
 	fl.StringVar(&memory, "memory", "", "memory to offer (e.g. 4Gi); default half")
 	fl.StringVar(&disk, "disk", "", "disk to offer (e.g. 50Gi); default half of free")
+	fl.BoolVar(&validator, "validator", false, "run a validator of the OpenSky chain (needs --genesis on the first start)")
+	fl.StringVar(&genesis, "genesis", "", "the chain's genesis file (see 'opensky chain genesis')")
+	fl.StringSliceVar(&chainPeers, "chain-peers", nil, "other validators, nodeid@host:port")
+	fl.StringVar(&chainP2P, "chain-p2p-listen", "", "the validator's consensus address, tcp://host:port (default a free port on 127.0.0.1)")
+	fl.StringVar(&rpcListen, "chain-rpc-listen", "", "serve the chain's RPC on tcp://host:port")
+	fl.StringVar(&chainRPC, "chain-rpc", "", "use the chain through this node's RPC (http://host:port) instead of a local validator")
+	fl.StringVar(&account, "account", "", "keystore file of this node's chain account (passphrase in OPENSKY_PASSPHRASE)")
 	return cmd
 }
 

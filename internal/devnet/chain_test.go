@@ -1,6 +1,7 @@
 package devnet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -209,4 +210,70 @@ func TestChainSurvivesGatewayRestart(t *testing.T) {
 	if after.Height <= before.Height {
 		t.Fatalf("height %d after restart, %d before", after.Height, before.Height)
 	}
+}
+
+// TestThreeValidatorsAgree runs a paid job on a chain of three validators
+// (the gateway and two validator-only nodes): the job settles, and every
+// validator reports the same state root at every height.
+func TestThreeValidatorsAgree(t *testing.T) {
+	net := startNet(t, 2, withChain, func(o *Options) { o.Validators = 2 })
+	ctx := context.Background()
+	o, lc := net.Gateway.Orchestrator, net.Gateway.Ledger
+	erin := devAccount(t, "//Erin")
+	if _, err := lc.Sender(devAccount(t, FaucetURI)).Send(ctx, &ledger.MsgTransfer{To: erin.Address(), Amount: 5 * ledger.USD}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := lc.Sender(erin).Send(ctx, &ledger.MsgLock{Arbiter: net.Gateway.Account.Address(), Amount: ledger.USD, ExpiresIn: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := wasmJob(upload(t, o, wasmtest.Print(1, "three validators\n")), 1)
+	s.Replicas = 2
+	s.Escrow = string(r.Data)
+	j := run(t, o, s)
+	if j.Phase != api.PhaseCompleted {
+		t.Fatalf("job ended %s (%s: %s)", j.Phase, j.ErrorCode, j.Reason)
+	}
+	j = waitSettled(t, o, j.ID)
+	if j.Payment.State != api.PaymentSettled || j.Payment.Paid != j.Cost {
+		t.Fatalf("payment %+v, cost %d", j.Payment, j.Cost)
+	}
+	nodes := []*ledgerclient.Client{lc}
+	for _, v := range net.Validators {
+		nodes = append(nodes, v.Ledger)
+	}
+	tip, err := lc.Chain().Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		if err := n.Chain().WaitHeight(ctx, tip.Height); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for h := int64(1); h <= tip.Height; h++ {
+		want, err := lc.Chain().Header(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range nodes[1:] {
+			got, err := n.Chain().Header(ctx, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.AppHash, want.AppHash) || !bytes.Equal(got.Hash, want.Hash) {
+				t.Fatalf("height %d: validator %d has app hash %X, the gateway %X", h, i+1, got.AppHash, want.AppHash)
+			}
+		}
+	}
+	for i, n := range nodes {
+		e, err := n.Escrow(ctx, s.Escrow)
+		if err != nil || e.State != ledger.EscrowSettled {
+			t.Errorf("validator %d sees escrow %+v (%v)", i, e, err)
+		}
+		if rep, err := n.Invariants(ctx); err != nil || !rep.OK() {
+			t.Errorf("validator %d invariants: %v %+v", i, err, rep)
+		}
+	}
+	t.Logf("%d validators agree on %d blocks", len(nodes), tip.Height)
 }

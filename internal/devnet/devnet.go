@@ -35,14 +35,19 @@ type Options struct {
 	// Chain runs the OpenSky chain: the gateway is its one validator and
 	// the arbiter of every job's escrow, providers register with stake
 	// from their development accounts, and jobs must be paid.
-	Chain  bool
-	Logger *slog.Logger
+	Chain bool
+	// Validators is the number of chain validators besides the gateway,
+	// each a node of its own (default 0: the gateway validates alone).
+	Validators int
+	Logger     *slog.Logger
 }
 
 // Network is a running local network.
 type Network struct {
 	Gateway   *node.Node
 	Providers []*node.Node
+	// Validators are the chain validators besides the gateway.
+	Validators []*node.Node
 	// URL is the gateway's base URL.
 	URL string
 	Dir string
@@ -88,12 +93,19 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	}()
 
 	gw := base(filepath.Join(n.Dir, "gateway"))
+	var genesis string
+	var listen, peers []string
 	if opts.Chain {
-		genesis, err := prepareChain(n.Dir, opts.Providers)
-		if err != nil {
+		if genesis, err = prepareChain(n.Dir, opts.Providers, opts.Validators); err != nil {
 			return n, fmt.Errorf("devnet: chain: %w", err)
 		}
-		chainGateway(&gw, genesis)
+		listen = []string{"tcp://127.0.0.1:0"}
+		if opts.Validators > 0 {
+			if listen, peers, err = validatorAddrs(n.Dir, opts.Validators+1); err != nil {
+				return n, fmt.Errorf("devnet: chain: %w", err)
+			}
+		}
+		chainGateway(&gw, genesis, listen[0], others(peers, 0))
 		n.chain = true
 	}
 	gw.Gateway.Enabled = true
@@ -104,6 +116,14 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		return n, fmt.Errorf("devnet: gateway node: %w", err)
 	}
 	n.URL = n.Gateway.APIURL
+	for i := 1; i <= opts.Validators && opts.Chain; i++ {
+		vc := validatorOnly(validatorDir(n.Dir, i), genesis, listen[i], others(peers, i))
+		v, err := node.Start(ctx, vc, log.With("node", fmt.Sprintf("validator-%d", i)))
+		if err != nil {
+			return n, fmt.Errorf("devnet: validator %d: %w", i, err)
+		}
+		n.Validators = append(n.Validators, v)
+	}
 	boot := n.Gateway.Host.Addrs()
 
 	for i := range opts.Providers {
@@ -174,6 +194,9 @@ func (n *Network) Close() error {
 	}
 	if n.Gateway != nil {
 		errs = append(errs, n.Gateway.Close())
+	}
+	for _, v := range n.Validators {
+		errs = append(errs, v.Close())
 	}
 	if n.tempDir {
 		errs = append(errs, os.RemoveAll(n.Dir))
