@@ -293,6 +293,14 @@ func (n *Node) Config() config.Config {
 	if n.APIURL != "" {
 		c.Gateway.Listen = strings.TrimPrefix(n.APIURL, "http://")
 	}
+	if n.ChainNode != nil {
+		if rpc := n.ChainNode.RPCAddr(); rpc != "" {
+			c.Chain.RPCListen = rpc
+		}
+		if _, hostPort, ok := strings.Cut(n.ChainNode.P2PAddr(), "@"); ok {
+			c.Chain.P2PListen = "tcp://" + hostPort
+		}
+	}
 	return c
 }
 
