@@ -77,7 +77,8 @@ func (o *Orchestrator) hold(ctx context.Context, escrow, jobID string, maxPrice 
 // spendable is the most that can be paid to providers from amount once
 // the protocol fee on it is added.
 func spendable(amount, feeBps int64) int64 {
-	paid := amount * 10000 / (10000 + feeBps)
+	d := 10000 + feeBps
+	paid := amount/d*10000 + amount%d*10000/d // amount*10000/d without overflow
 	for paid > 0 && paid+ledger.Fee(paid, feeBps) > amount {
 		paid--
 	}
