@@ -46,8 +46,10 @@ func (p Params) validate() error {
 		return fmt.Errorf("params: minStake out of range")
 	case p.UnbondingBlocks < 0:
 		return fmt.Errorf("params: unbondingBlocks must not be negative")
-	case p.ReputationDecay <= 0 || p.ReputationDecay > ppm:
-		return fmt.Errorf("params: reputationDecay must be 1 to %d", ppm)
+	case p.ReputationDecay <= 0 || p.ReputationDecay >= ppm:
+		// Below one, old weights shrink, so α and β stay under
+		// ppm/(1-decay) and the score's arithmetic cannot overflow.
+		return fmt.Errorf("params: reputationDecay must be 1 to %d", ppm-1)
 	}
 	if p.Bridge != "" {
 		if err := checkAddress("params: bridge", p.Bridge); err != nil {

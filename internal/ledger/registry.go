@@ -130,7 +130,10 @@ func releaseUnbonded(s kv, height int64) {
 	i := 0
 	for ; i < len(q) && q[i].Height <= height; i++ {
 		p, ok := getProvider(s, q[i].Address)
-		if !ok || p.Unbonding == 0 {
+		// An entry is stale when the stake it queued was slashed away and
+		// the provider registered and unbonded again: the newer entry,
+		// at the provider's own UnbondAt, releases that stake.
+		if !ok || p.Unbonding == 0 || p.UnbondAt > height {
 			continue
 		}
 		a, _ := getAccount(s, p.Address)

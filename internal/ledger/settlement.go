@@ -98,8 +98,12 @@ func (m *MsgSettle) validate() error {
 	return checkText("evidence", m.Evidence, 256, false)
 }
 
-// Fee is the protocol fee on paid, rounded up.
-func Fee(paid, feeBps int64) int64 { return (paid*feeBps + 9999) / 10000 }
+// Fee is the protocol fee on paid, rounded up. It is computed in parts so
+// that paid*feeBps cannot overflow for any non-negative paid up to
+// MaxSupply and feeBps up to 10000.
+func Fee(paid, feeBps int64) int64 {
+	return paid/10000*feeBps + (paid%10000*feeBps+9999)/10000
+}
 
 func (c *execCtx) settle(m *MsgSettle) error {
 	e, ok := getEscrow(c.s, m.Escrow)
@@ -181,7 +185,8 @@ func (c *execCtx) settle(m *MsgSettle) error {
 // unbonding), at least one micro-USD while any is left.
 func (c *execCtx) slash(p *Provider) int64 {
 	held := p.Stake + p.Unbonding
-	cut := min(held, max(held*c.params.SlashBps/10000, min(held, 1)))
+	share := held/10000*c.params.SlashBps + held%10000*c.params.SlashBps/10000 // held*SlashBps/10000 without overflow
+	cut := min(held, max(share, min(held, 1)))
 	if c.params.SlashBps == 0 {
 		cut = 0
 	}
