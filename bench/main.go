@@ -31,6 +31,7 @@ func main() {
 	conc := flag.Int("concurrency", 64, "concurrent clients for the throughput measurement")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	dockerN := flag.Int("docker", 0, "also compare n container jobs with plain `docker run --rm` (0: skip)")
+	chainN := flag.Int("chain", 0, "only measure n settlement cycles through one chain validator against the state machine alone (0: skip)")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -40,6 +41,13 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *chainN > 0 {
+		if err := chainThroughput(context.Background(), *chainN); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	err := run(context.Background(), *n, *jobs, *conc)
 	if err == nil && *dockerN > 0 {
