@@ -59,6 +59,7 @@ Exit codes: the container's own, or 124 (time limit), 137 (memory limit),
 	fl.BoolVar(&f.network, "network", false, "ask for network egress (only providers whose policy allows it run the job)")
 	addFormatFlag(cmd, &f.output, "", formatJSON, formatYAML)
 	cmd.Flags().Lookup("output").Usage = "print the final job record as json or yaml instead of the output"
+	addPaymentFlags(cmd)
 	return cmd
 }
 

@@ -36,6 +36,7 @@ stdout. The exit code is the job's, as with 'opensky wasm run'.`,
 	_ = cmd.MarkFlagRequired("file")
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "print the job ID and return without waiting")
 	addFormatFlag(cmd, &output, formatTable, formatJSON, formatYAML)
+	addPaymentFlags(cmd)
 	return cmd
 }
 
@@ -52,6 +53,9 @@ func jobRun(cmd *cobra.Command, g *globals, file string, detach bool, output str
 	ctx := cmd.Context()
 	c := g.client()
 	if err := resolveSpec(ctx, newUploader(c), j, dir); err != nil {
+		return err
+	}
+	if err := payForJob(cmd, g, c, j); err != nil {
 		return err
 	}
 	rec, err := c.SubmitJob(ctx, *j)

@@ -5,8 +5,14 @@ import "github.com/spf13/cobra"
 func newProviderCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "provider",
-		Short: "Inspect the providers the gateway knows",
+		Short: "See the network's providers; register, inspect and retire your own",
 	}
-	cmd.AddCommand(newProviderListCmd(g))
+	cmd.AddCommand(
+		newProviderListCmd(g),
+		newProviderRegisterCmd(g),
+		newProviderStatusCmd(g),
+		newProviderEarningsCmd(g),
+		newProviderUnregisterCmd(g),
+	)
 	return cmd
 }

@@ -52,6 +52,8 @@ The job commands talk to a gateway's HTTP API: start a local network with
 		newImageCmd(),
 		newJobCmd(g),
 		newProviderCmd(g),
+		newWalletCmd(g),
+		newChainCmd(g),
 	)
 	addNetworkCommands(root, g)
 	return root

@@ -27,6 +27,10 @@ on the terminal.`,
 		newWalletImportCmd(g, w),
 		newWalletShowCmd(g, w),
 		newWalletListCmd(g, w),
+		newWalletBalanceCmd(g),
+		newWalletTransferCmd(g),
+		newWalletHistoryCmd(g),
+		newWalletFaucetCmd(g),
 	)
 	return cmd
 }

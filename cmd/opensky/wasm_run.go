@@ -46,6 +46,7 @@ CLI itself).`,
 	fl.BoolVarP(&f.detach, "detach", "d", false, "print the job ID and return without waiting")
 	addFormatFlag(cmd, &f.output, "", formatJSON, formatYAML)
 	cmd.Flags().Lookup("output").Usage = "print the final job record as json or yaml instead of the output"
+	addPaymentFlags(cmd)
 	return cmd
 }
 
@@ -87,6 +88,9 @@ func runAndPrint(cmd *cobra.Command, g *globals, j *spec.Job, inputs []localInpu
 			return err
 		}
 		j.Inputs[i].Blob, j.Inputs[i].File = ref, ""
+	}
+	if err := payForJob(cmd, g, c, j); err != nil {
+		return err
 	}
 	rec, err := c.SubmitJob(ctx, *j)
 	if err != nil {

@@ -1,12 +1,14 @@
 package gateway
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/spec"
 )
 
@@ -21,6 +23,7 @@ const (
 	codeTooLarge         = "too_large"
 	codeUnavailable      = "unavailable"
 	codeInternal         = "internal"
+	codeTxRejected       = "tx_rejected"
 )
 
 // badRequest is a client mistake found by the gateway itself (a malformed
@@ -44,6 +47,7 @@ func errorResponse(err error) (int, api.Error) {
 		br  *badRequest
 		ve  *spec.ValidationError
 		mbe *http.MaxBytesError
+		te  *ledger.TxError
 	)
 	switch {
 	case errors.As(err, &br):
@@ -91,8 +95,41 @@ func errorResponse(err error) (int, api.Error) {
 		}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, api.Error{Code: codeUnavailable, Message: "the request was cancelled before it completed"}
+	case errors.As(err, &te):
+		return txErrorResponse(te)
 	default:
 		return http.StatusInternalServerError, internalBody
+	}
+}
+
+// txErrorHints tell a client what to do about a rejected transaction.
+var txErrorHints = map[ledger.Code]string{
+	ledger.CodeMalformed:        "sign the transaction with the opensky CLI or ledger.NewTx: the chain accepts only its exact encoding",
+	ledger.CodeBadSignature:     "sign with the key of the account that sends the transaction",
+	ledger.CodeWrongChain:       "sign for this gateway's chain: GET /api/v1/chain gives its chainId",
+	ledger.CodeBadNonce:         "fetch the account's nonce and sign again",
+	ledger.CodeInvalid:          "fix the field the message names",
+	ledger.CodeInsufficientFund: "top up with opensky wallet faucet on a local network",
+	ledger.CodeUnauthorized:     "only the account the chain names may send this",
+	ledger.CodeConflict:         "the chain's state does not allow this now; read it again (GET /api/v1/chain/...)",
+	ledger.CodeOverflow:         "use a smaller amount",
+}
+
+// txErrorResponse maps the ledger's verdict: an unknown object is 404, a
+// broken invariant 500, anything else a rejected request whose message is
+// the ledger's reason and whose details carry the ledger's code.
+func txErrorResponse(te *ledger.TxError) (int, api.Error) {
+	switch te.Code {
+	case ledger.CodeNotFound:
+		return http.StatusNotFound, api.Error{Code: codeNotFound, Message: cmp.Or(te.Reason, "not found on the chain")}
+	case ledger.CodeInternal, ledger.CodeOK:
+		return http.StatusInternalServerError, internalBody
+	}
+	return http.StatusBadRequest, api.Error{
+		Code:    codeTxRejected,
+		Message: cmp.Or(te.Reason, "the chain rejected the transaction ("+te.Code.String()+")"),
+		Hint:    txErrorHints[te.Code],
+		Details: []api.Problem{{Path: "code", Message: te.Code.String()}},
 	}
 }
 

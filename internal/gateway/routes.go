@@ -25,6 +25,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/jobs/{id}/outputs", s.jobOutputs)
 	s.handle("GET /api/v1/jobs/{id}/outputs/{shard}/{path...}", s.downloadOutput)
 
+	s.chainRoutes()
+
 	s.mux.Handle("/", s.instrument(unmatchedRoute, http.HandlerFunc(s.noRoute)))
 }
 
