@@ -74,7 +74,9 @@ func Genesis(providers int) (ledger.Genesis, error) {
 
 // validatorDir is the data directory of extra validator i (i >= 1; the
 // gateway is validator 0).
-func validatorDir(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("validator-%d", i)) }
+func validatorDir(dir string, i int) string {
+	return filepath.Join(dir, fmt.Sprintf("validator-%d", i))
+}
 
 // prepareChain makes the validators' keys and the genesis file under dir,
 // once: a network that restarts from dir keeps its chain. The gateway is

@@ -33,7 +33,7 @@ func TestSettlementPaysTheMajorityAndReportsTheRest(t *testing.T) {
 		task("t0", 0, "A", api.PhaseCompleted, "good", 10),
 		task("t1", 0, "B", api.PhaseCompleted, "good", 20),
 		task("t2", 0, "C", api.PhaseCompleted, "bad", 30), // outvoted: a wrong result
-		task("t3", 1, "A", api.PhaseCompleted, "x", 40),  // no majority in shard 1: nobody paid
+		task("t3", 1, "A", api.PhaseCompleted, "x", 40),   // no majority in shard 1: nobody paid
 		task("t4", 1, "B", api.PhaseCompleted, "y", 50),
 		{ID: "t5", Shard: 1, Provider: "C", Phase: api.PhaseFailed, ErrorCode: "provider_lost"},
 	}
