@@ -28,8 +28,9 @@ type Payments interface {
 	// Settle submits a settlement and returns the transaction's hash and
 	// height.
 	Settle(ctx context.Context, m ledger.MsgSettle) (hash string, height int64, err error)
-	// Registered lists the peers registered as active providers.
-	Registered(ctx context.Context) (map[string]bool, error)
+	// Registered lists the peers registered as active providers, with
+	// their reputation scores in (0, 1].
+	Registered(ctx context.Context) (map[string]float64, error)
 }
 
 // hold checks that the escrow named by the spec can pay for the job and
@@ -218,12 +219,13 @@ func (o *Orchestrator) settleOnce(ctx context.Context, js *jobState) error {
 // registry caches which peers are registered providers.
 type registry struct {
 	mu      sync.Mutex
-	peers   map[string]bool
+	peers   map[string]float64
 	fetched time.Time
 }
 
 // payable keeps the candidates that can be paid: on a network that
-// charges, only registered providers. Others are noted in declined.
+// charges, only registered providers, with their reputation for the
+// rankers. Others are noted in declined.
 func (o *Orchestrator) payable(ctx context.Context, cs []selection.Candidate, declined map[string]string) []selection.Candidate {
 	if o.cfg.Payments == nil {
 		return cs
@@ -240,7 +242,8 @@ func (o *Orchestrator) payable(ctx context.Context, cs []selection.Candidate, de
 	o.reg.mu.Unlock()
 	out := cs[:0]
 	for _, c := range cs {
-		if peers[c.Peer] {
+		if score, ok := peers[c.Peer]; ok {
+			c.Reputation = score
 			out = append(out, c)
 		} else {
 			declined[c.Peer] = "not registered as a provider on the chain"

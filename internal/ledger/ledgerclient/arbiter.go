@@ -51,16 +51,17 @@ func (a *Arbiter) Settle(ctx context.Context, m ledger.MsgSettle) (string, int64
 	return fmt.Sprintf("%X", r.Hash), r.Height, err
 }
 
-// Registered lists the peers of active providers.
-func (a *Arbiter) Registered(ctx context.Context) (map[string]bool, error) {
+// Registered lists the peers of active providers with their reputation
+// scores.
+func (a *Arbiter) Registered(ctx context.Context) (map[string]float64, error) {
 	ps, err := a.c.Providers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]bool, len(ps))
+	out := make(map[string]float64, len(ps))
 	for _, p := range ps {
 		if p.Active {
-			out[p.PeerID] = true
+			out[p.PeerID] = float64(p.Score) / 1e6
 		}
 	}
 	return out, nil

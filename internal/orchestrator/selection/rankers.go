@@ -20,6 +20,19 @@ func (LowPrice) Score(_ *Request, c *Candidate) float64 {
 	return 1 / (1 + float64(c.Presence.PricePerCPUSecond)/100)
 }
 
+// Reputation prefers providers with a better record of verified results
+// on the chain; one without a record scores as a newcomer (0.5).
+type Reputation struct{}
+
+func (Reputation) Name() string { return "reputation" }
+
+func (Reputation) Score(_ *Request, c *Candidate) float64 {
+	if c.Reputation <= 0 {
+		return 0.5
+	}
+	return min(c.Reputation, 1)
+}
+
 func ratio(a, b int64) float64 {
 	if b <= 0 || a <= 0 {
 		return 0

@@ -16,6 +16,9 @@ type Candidate struct {
 	// InFlight is what this orchestrator has dispatched to the provider
 	// and not yet seen finish.
 	InFlight wire.Capacity
+	// Reputation is the provider's score on the chain in (0, 1]; zero
+	// when there is no chain or no record.
+	Reputation float64
 }
 
 // Free is the capacity the candidate has left as far as this orchestrator
@@ -85,11 +88,12 @@ type Outcome struct {
 }
 
 // Default is the first-version pipeline: engine, freshness, exclusions,
-// resources, constraints and price; ranked by free capacity and price.
+// resources, constraints and price; ranked by free capacity, price and
+// reputation.
 func Default() Pipeline {
 	return Pipeline{
 		Filters: []Filter{Engine{}, Fresh{}, Excluded{}, Resources{}, Constraints{}, Price{}},
-		Rankers: []Weighted{{FreeCapacity{}, 0.6}, {LowPrice{}, 0.4}},
+		Rankers: []Weighted{{FreeCapacity{}, 0.5}, {LowPrice{}, 0.3}, {Reputation{}, 0.2}},
 	}
 }
 

@@ -80,3 +80,22 @@ func TestRankingPrefersFreeAndCheap(t *testing.T) {
 		t.Fatalf("want cheaper c first, got %+v", out.Ranked)
 	}
 }
+
+func TestReputationBreaksTiesTowardTheBetterRecord(t *testing.T) {
+	now := time.Now()
+	mk := func(peer string, rep float64) Candidate {
+		return Candidate{Peer: peer, LastSeen: now, Reputation: rep, Presence: wire.Presence{
+			Engines: []string{"wasm"}, PricePerCPUSecond: 10,
+			Total: wire.Capacity{MilliCPU: 2000, MemoryBytes: 1 << 30, DiskBytes: 1 << 30},
+			Free:  wire.Capacity{MilliCPU: 2000, MemoryBytes: 1 << 30, DiskBytes: 1 << 30}}}
+	}
+	r := &Request{Engine: "wasm", Resources: wire.Capacity{MilliCPU: 100, MemoryBytes: 1 << 20}, Now: now, FreshWithin: time.Minute}
+	out := Default().Select(r, []Candidate{mk("a-caught-lying", 0.2), mk("b-newcomer", 0), mk("c-clean-record", 0.95)})
+	if len(out.Ranked) != 3 {
+		t.Fatalf("ranked %d, rejected %v", len(out.Ranked), out.Rejected)
+	}
+	got := []string{out.Ranked[0].Peer, out.Ranked[1].Peer, out.Ranked[2].Peer}
+	if got[0] != "c-clean-record" || got[1] != "b-newcomer" || got[2] != "a-caught-lying" {
+		t.Fatalf("order %v: equal offers should rank by reputation", got)
+	}
+}
