@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/ledger"
 )
 
 func newJobDescribeCmd(g *globals) *cobra.Command {
@@ -76,6 +77,15 @@ func describeJob(w io.Writer, j *api.Job) error {
 		t.row("Max price:", "$"+s.MaxPrice.String())
 	}
 	t.row("Cost:", money(j.Cost))
+	if p := j.Payment; p != nil {
+		t.row("Escrow:", fmt.Sprintf("%s (%s, holds %s)", p.Escrow, p.State, ledger.FormatUSD(p.Budget)))
+		if p.State != api.PaymentHeld {
+			t.row("Settled:", fmt.Sprintf("paid %s, fee %s, refunded %s, slashed to you %s (block %d)",
+				ledger.FormatUSD(p.Paid), ledger.FormatUSD(p.Fee), ledger.FormatUSD(p.Refunded), ledger.FormatUSD(p.Slashed), p.Height))
+		} else if p.Error != "" {
+			t.row("Settling:", "retrying: "+p.Error)
+		}
+	}
 	if j.OutputRoot != "" {
 		t.row("Output root:", j.OutputRoot)
 	}
