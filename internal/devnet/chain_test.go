@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/executor"
 	"github.com/opensky-network/opensky/internal/gateway"
 	"github.com/opensky-network/opensky/internal/identity"
 	"github.com/opensky-network/opensky/internal/ledger"
@@ -276,4 +277,104 @@ func TestThreeValidatorsAgree(t *testing.T) {
 		}
 	}
 	t.Logf("%d validators agree on %d blocks", len(nodes), tip.Height)
+}
+
+// forger is a provider's executor that lies: it runs the task and adds a
+// line to what the task printed, so its output root differs from honest
+// replicas'.
+type forger struct{ executor.Executor }
+
+func (f forger) Run(ctx context.Context, t *executor.Task) (*executor.Result, error) {
+	res, err := f.Executor.Run(ctx, t)
+	if err == nil {
+		res.Stdout = append(res.Stdout, "forged\n"...)
+	}
+	return res, err
+}
+
+// TestLiarIsSlashedAndConsumerCompensated runs one shard on three
+// providers, one of which forges its result: the two that agree are paid
+// their charges once, the liar loses reputation and a tenth of its stake,
+// and that stake goes to the consumer.
+func TestLiarIsSlashedAndConsumerCompensated(t *testing.T) {
+	const liar = 2
+	net := startNet(t, 3, withChain, func(o *Options) {
+		o.WrapExecutor = func(i int, e executor.Executor) executor.Executor {
+			if i == liar {
+				return forger{e}
+			}
+			return e
+		}
+	})
+	ctx := context.Background()
+	o, lc := net.Gateway.Orchestrator, net.Gateway.Ledger
+	frank := devAccount(t, "//Frank")
+	if _, err := lc.Sender(devAccount(t, FaucetURI)).Send(ctx, &ledger.MsgTransfer{To: frank.Address(), Amount: 5 * ledger.USD}); err != nil {
+		t.Fatal(err)
+	}
+	const locked = ledger.USD
+	r, err := lc.Sender(frank).Send(ctx, &ledger.MsgLock{Arbiter: net.Gateway.Account.Address(), Amount: locked, ExpiresIn: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]int64{}
+	for i := range net.Providers {
+		a := devAccount(t, ProviderURI(i)).Address()
+		before[a] = balance(t, lc, a)
+	}
+	liarPeer := net.Providers[liar].Host.ID().String()
+	liarAcct := devAccount(t, ProviderURI(liar)).Address()
+	stake, err := lc.Provider(ctx, liarAcct)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s := wasmJob(upload(t, o, wasmtest.Print(1, "the honest answer\n")), 1)
+	s.Replicas = 3
+	s.Escrow = string(r.Data)
+	j := run(t, o, s)
+	j = waitSettled(t, o, j.ID)
+	e, err := lc.Escrow(ctx, s.Escrow)
+	if err != nil || e.State != ledger.EscrowSettled {
+		t.Fatalf("escrow %+v (%v)", e, err)
+	}
+	wantSlash := stake.Stake * ledger.DefaultParams().SlashBps / 10000
+	if e.Slashed != wantSlash || j.Payment.Slashed != wantSlash {
+		t.Fatalf("slashed %d (job says %d), want %d of the liar's %d stake", e.Slashed, j.Payment.Slashed, wantSlash, stake.Stake)
+	}
+	var paid int64
+	for _, task := range j.Tasks {
+		acct, err := lc.Provider(ctx, task.Provider)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gain := balance(t, lc, acct.Address) - before[acct.Address]
+		switch {
+		case task.Provider == liarPeer:
+			if gain != 0 {
+				t.Errorf("the liar gained %d", gain)
+			}
+		case gain != task.Price || task.Price <= 0:
+			t.Errorf("honest provider %s gained %d for a task charging %d", acct.Address, gain, task.Price)
+		default:
+			paid += task.Price
+		}
+	}
+	if paid != e.Paid {
+		t.Errorf("honest tasks charged %d, the escrow paid %d", paid, e.Paid)
+	}
+	after, err := lc.Provider(ctx, liarAcct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Stake != stake.Stake-wantSlash || after.Slashed != wantSlash || after.Reputation.Failures != 1 || after.Score >= 500_000 {
+		t.Errorf("liar after settlement: %+v", after)
+	}
+	if got, want := balance(t, lc, frank.Address()), 5*ledger.USD-locked+e.Refunded+wantSlash; got != want {
+		t.Errorf("consumer has %d, want %d (refund %d + slashed stake %d)", got, want, e.Refunded, wantSlash)
+	}
+	if rep, err := lc.Invariants(ctx); err != nil || !rep.OK() {
+		t.Fatalf("invariants: %v %+v", err, rep)
+	}
+	t.Logf("job %s: %s; paid %d, fee %d, refunded %d, liar slashed %d to the consumer", j.ID, j.Phase, e.Paid, e.Fee, e.Refunded, e.Slashed)
 }

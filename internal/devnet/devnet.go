@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opensky-network/opensky/internal/config"
+	"github.com/opensky-network/opensky/internal/executor"
 	"github.com/opensky-network/opensky/internal/node"
 )
 
@@ -36,6 +37,9 @@ type Options struct {
 	// the arbiter of every job's escrow, providers register with stake
 	// from their development accounts, and jobs must be paid.
 	Chain bool
+	// WrapExecutor, when set, wraps provider i's executors: fault
+	// injection for tests, such as a provider that forges results.
+	WrapExecutor func(i int, e executor.Executor) executor.Executor
 	// Validators is the number of chain validators besides the gateway,
 	// each a node of its own (default 0: the gateway validates alone).
 	Validators int
@@ -136,7 +140,11 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		if opts.Chain {
 			chainProvider(&pc, i, "http://"+strings.TrimPrefix(n.Gateway.ChainNode.RPCAddr(), "tcp://"))
 		}
-		pn, err := node.Start(ctx, pc, log.With("node", fmt.Sprintf("provider-%d", i)))
+		var nopts []node.Option
+		if opts.WrapExecutor != nil {
+			nopts = append(nopts, node.WithExecutorWrapper(func(e executor.Executor) executor.Executor { return opts.WrapExecutor(i, e) }))
+		}
+		pn, err := node.Start(ctx, pc, log.With("node", fmt.Sprintf("provider-%d", i)), nopts...)
 		if err != nil {
 			return n, fmt.Errorf("devnet: provider %d: %w", i, err)
 		}

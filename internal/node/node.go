@@ -50,6 +50,7 @@ type Node struct {
 
 	ledger *ledger.Ledger
 	faucet *ledgerclient.Sender
+	opts   options
 
 	cfg     config.Config
 	log     *slog.Logger
@@ -61,7 +62,7 @@ type Node struct {
 
 // Start brings a node up from a validated configuration. On error nothing
 // is left running.
-func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, err error) {
+func Start(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (n *Node, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -77,6 +78,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, e
 	}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	n = &Node{cfg: cfg, log: log, stop: stop}
+	for _, o := range opts {
+		o(&n.opts)
+	}
 	defer func() {
 		if err != nil {
 			n.Close()
@@ -248,7 +252,14 @@ func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.L
 			gpus = int64(docker.DetectGPUs(ctx))
 		}
 	}
-	p, err := provider.New(n.Host, n.execs, provider.Config{
+	execs := n.execs
+	if n.opts.wrap != nil {
+		execs = make([]executor.Executor, len(n.execs))
+		for i, e := range n.execs {
+			execs[i] = n.opts.wrap(e)
+		}
+	}
+	p, err := provider.New(n.Host, execs, provider.Config{
 		DataDir:           dir,
 		Capacity:          wire.Capacity{MilliCPU: int64(cpu), MemoryBytes: int64(mem), DiskBytes: int64(disk), GPUs: gpus},
 		MaxTasks:          pc.MaxTasks,
