@@ -18,8 +18,23 @@
 //	GET  /api/v1/jobs/{id}/outputs                 []api.OutputFile
 //	GET  /api/v1/jobs/{id}/outputs/{shard}/{path}  the file's bytes
 //
+// With a chain (WithChain), under /api/v1/chain:
+//
+//	GET  /api/v1/chain                             api.ChainInfo (chain ID, height, arbiter, fee)
+//	GET  /api/v1/chain/accounts/{address}          ledger.AccountView
+//	GET  /api/v1/chain/accounts/{address}/txs      api.TxPage, newest first (?page=&perPage=)
+//	GET  /api/v1/chain/providers[/{id}]            ledger.ProviderView(s), by address or peer
+//	GET  /api/v1/chain/escrows/{id}                ledger.Escrow
+//	GET  /api/v1/chain/jobs/{job}                  the escrow that pays for a job
+//	GET  /api/v1/chain/market|params|supply        ledger.Market, ledger.Params, ledger.SupplyView
+//	GET  /api/v1/chain/invariants                  ledger.Report
+//	POST /api/v1/chain/txs                         api.TxRequest (a signed tx) -> api.TxResult
+//	POST /api/v1/chain/faucet                      api.FaucetRequest -> api.TxResult (local networks)
+//
 // Every error is an api.Error. Its code follows the status: bad_request or
 // invalid_spec (400, with details naming spec fields), not_found (404),
-// method_not_allowed (405), conflict (409), too_large (413), unavailable
-// (503) and internal (500, whose detail goes to the log, not the client).
+// payment_required (402: the job's escrow is missing or cannot pay),
+// tx_rejected (400, with the ledger's reason and code), method_not_allowed
+// (405), conflict (409), too_large (413), unavailable (503) and internal
+// (500, whose detail goes to the log, not the client).
 package gateway
