@@ -4,23 +4,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/opensky-network/opensky/internal/chain"
 	"github.com/opensky-network/opensky/internal/identity"
 	"github.com/opensky-network/opensky/internal/ledger"
 )
 
+// CommitTimeout bounds how long Send waits for an admitted transaction to
+// reach a block. A transaction the mempool later drops never does; the
+// caller then sees an error and may send again.
+const CommitTimeout = 30 * time.Second
+
 // Sender submits one account's transactions. It keeps the account's next
-// nonce, so that several transactions can be in flight at once; a nonce
-// the chain refuses is read again from the chain and the transaction is
-// signed anew once.
+// nonce and admits transactions to the mempool one at a time, in nonce
+// order, then waits for their blocks concurrently, so that many
+// transactions can be in flight at once. A nonce the chain refuses is
+// read again from the chain and the transaction is signed anew once.
 type Sender struct {
 	c    *Client
 	s    ledger.Signer
 	addr string
 
-	mu    sync.Mutex
+	mu    sync.Mutex // held from signing until the mempool admitted the tx
 	nonce uint64
 	known bool
 }
@@ -33,53 +41,89 @@ func (c *Client) Sender(s ledger.Signer) *Sender {
 // Address is the sending account.
 func (s *Sender) Address() string { return s.addr }
 
-// Send signs msg, submits it and waits until it is in a block.
+// Send signs msg, submits it and waits until it is in a block. A
+// rejection, at admission or in the block, is a *ledger.TxError.
 func (s *Sender) Send(ctx context.Context, msg ledger.Msg) (*chain.TxResult, error) {
+	hash, err := s.admit(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return s.c.waitTx(ctx, hash)
+}
+
+// admit signs msg with the next nonce and hands it to the mempool.
+func (s *Sender) admit(ctx context.Context, msg ledger.Msg) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for attempt := 0; ; attempt++ {
-		tx, nonce, err := s.sign(ctx, msg)
+		tx, err := s.sign(ctx, msg)
 		if err != nil {
 			return nil, err
 		}
-		r, err := s.c.Broadcast(ctx, tx)
-		if errors.Is(err, ledger.ErrBadNonce) && attempt == 0 && (r == nil || r.Height == 0) {
-			s.forget(nonce)
+		r, err := s.c.c.BroadcastTxSync(ctx, tx)
+		switch {
+		case err == nil:
+			s.nonce++
+			return r.Hash, nil
+		case errors.Is(err, chain.ErrMempoolFull) && attempt < 50:
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
 			continue
 		}
-		if err != nil && (r == nil || r.Height == 0) {
-			// Not in a block: the nonce was not used.
-			s.forget(nonce)
+		err = ledgerError(err)
+		if errors.Is(err, ledger.ErrBadNonce) && attempt == 0 {
+			s.known = false // another client used the account: read it again
+			continue
 		}
-		return r, err
+		return nil, err
 	}
 }
 
-// sign takes the next nonce and signs msg with it.
-func (s *Sender) sign(ctx context.Context, msg ledger.Msg) ([]byte, uint64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// sign signs msg with the next nonce, reading it from the chain when it
+// is not known. The caller holds s.mu.
+func (s *Sender) sign(ctx context.Context, msg ledger.Msg) ([]byte, error) {
 	id, err := s.c.ChainID(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if !s.known {
 		a, err := s.c.Account(ctx, s.addr)
 		if err != nil {
-			return nil, 0, fmt.Errorf("read account %s: %w", s.addr, err)
+			return nil, fmt.Errorf("read account %s: %w", s.addr, err)
 		}
 		s.nonce, s.known = a.Nonce, true
 	}
-	tx, err := ledger.NewTx(s.s, id, s.nonce, msg)
-	if err != nil {
-		return nil, 0, err
-	}
-	n := s.nonce
-	s.nonce++
-	return tx, n, nil
+	return ledger.NewTx(s.s, id, s.nonce, msg)
 }
 
-// forget makes the sender read its nonce from the chain again.
-func (s *Sender) forget(uint64) {
-	s.mu.Lock()
-	s.known = false
-	s.mu.Unlock()
+// waitTx polls the chain's index until the transaction with hash is in a
+// block, for at most CommitTimeout.
+func (c *Client) waitTx(ctx context.Context, hash []byte) (*chain.TxResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, CommitTimeout)
+	defer cancel()
+	q := fmt.Sprintf("tx.hash='%X'", hash)
+	delay := 20 * time.Millisecond
+	for {
+		rs, _, err := c.c.TxSearch(ctx, q, 1, 1)
+		if err == nil && len(rs) > 0 {
+			r := rs[0]
+			if r.Code != 0 {
+				return &r, &ledger.TxError{Code: ledger.Code(r.Code), Reason: r.Log}
+			}
+			return &r, nil
+		}
+		if err != nil && !strings.Contains(err.Error(), "not found") && ctx.Err() == nil {
+			// A transient search error: keep polling until the deadline.
+			delay = max(delay, 100*time.Millisecond)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("transaction %X was admitted but not seen in a block: %w", hash, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 250*time.Millisecond)
+	}
 }
