@@ -85,6 +85,7 @@ func newLedgerChain(t *testing.T) *ledgerChain {
 		{Address: alice.Address(), Balance: 50 * ledger.USD},
 		{Address: bob.Address(), Balance: 10_000 * ledger.USD},
 	}}
+	g.Params.Arbiters = []string{dev(t, "Charlie").Address()}
 	if _, err := l.InitChain(testChainID, g); err != nil {
 		t.Fatal(err)
 	}

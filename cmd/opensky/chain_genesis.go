@@ -76,6 +76,7 @@ func newChainGenesisCmd() *cobra.Command {
 		feeBps     int64
 		minStake   string
 		bridge     string
+		arbiters   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "genesis",
@@ -98,6 +99,16 @@ func newChainGenesisCmd() *cobra.Command {
 			}
 			g := ledger.Genesis{Params: ledger.DefaultParams(), Accounts: []ledger.GenesisAccount{}}
 			g.Params.FeeBps, g.Params.Bridge = feeBps, bridge
+			for _, a := range arbiters {
+				canon, err := identity.CanonicalAddress(a)
+				if err != nil {
+					return fmt.Errorf("arbiter %q: %w", a, err)
+				}
+				g.Params.Arbiters = append(g.Params.Arbiters, canon)
+			}
+			if len(g.Params.Arbiters) == 0 {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning: no --arbiter: no escrow can be locked on this chain until one is named")
+			}
 			if minStake != "" {
 				v, err := spec.ParseMicroUSD(minStake)
 				if err != nil {
@@ -110,7 +121,8 @@ func newChainGenesisCmd() *cobra.Command {
 				if !ok {
 					return fmt.Errorf("account %q: want ADDRESS=USD", a)
 				}
-				if _, err := identity.ParseAddress(addr); err != nil {
+				addr, err := identity.CanonicalAddress(addr)
+				if err != nil {
 					return fmt.Errorf("account %q: %w", a, err)
 				}
 				v, err := spec.ParseMicroUSD(amount)
@@ -156,6 +168,7 @@ func newChainGenesisCmd() *cobra.Command {
 	f.Int64Var(&feeBps, "fee-bps", ledger.DefaultParams().FeeBps, "protocol fee in basis points of provider payouts")
 	f.StringVar(&minStake, "min-stake", "", "least stake a provider registers with, USD (default 10)")
 	f.StringVar(&bridge, "bridge", "", "the bridge account allowed to mint deposits")
+	f.StringArrayVar(&arbiters, "arbiter", nil, "an orchestrator's account that may settle escrows: a gateway's chain account (repeat)")
 	return cmd
 }
 

@@ -87,10 +87,11 @@ func addressArg(args []string, wallet string) (string, error) {
 	if len(args) == 0 {
 		return walletAddress(wallet)
 	}
-	if _, err := identity.ParseAddress(args[0]); err != nil {
+	addr, err := identity.CanonicalAddress(args[0])
+	if err != nil {
 		return "", fmt.Errorf("%q is not an account address: %w", args[0], err)
 	}
-	return args[0], nil
+	return addr, nil
 }
 
 // parseUSD parses a dollar amount given on the command line ("1.5",

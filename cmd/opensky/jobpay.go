@@ -18,7 +18,7 @@ const (
 	defaultMaxPrice = "1.00"
 	// escrowBlocks is how long a job's escrow stays locked before its
 	// owner may take it back if the job was never settled.
-	escrowBlocks = 100_000
+	escrowBlocks = 1_000_000
 )
 
 // addPaymentFlags adds the flags that pay for a job on a network that

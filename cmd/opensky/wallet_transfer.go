@@ -21,9 +21,9 @@ or the terminal.`,
 		Example: `  opensky wallet transfer 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty 2.50 --memo "thanks"`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			to := args[0]
-			if _, err := identity.ParseAddress(to); err != nil {
-				return fmt.Errorf("%q is not an account address: %w", to, err)
+			to, err := identity.CanonicalAddress(args[0])
+			if err != nil {
+				return fmt.Errorf("%q is not an account address: %w", args[0], err)
 			}
 			amount, err := parseUSD("amount", args[1], false)
 			if err != nil {

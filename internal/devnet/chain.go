@@ -51,6 +51,11 @@ func Genesis(providers int) (ledger.Genesis, error) {
 		return g, err
 	}
 	g.Params.Bridge = bridge
+	gateway, err := addr(GatewayURI)
+	if err != nil {
+		return g, err
+	}
+	g.Params.Arbiters = []string{gateway}
 	fund := func(uri string, amount int64) error {
 		a, err := addr(uri)
 		if err == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,8 +79,26 @@ func TestPaidJobSettlesOnChain(t *testing.T) {
 		t.Fatalf("a job without escrow: got %v, want payment required", err)
 	}
 
+	// An escrow that would expire before the job could be settled is
+	// refused: anyone may return it to its owner once it expires.
+	short, err := lc.Sender(carol).Send(ctx, &ledger.MsgLock{Arbiter: arbiter.Address(), Amount: ledger.USD, ExpiresIn: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Escrow = string(short.Data)
+	if _, err := o.SubmitJob(ctx, s); !errors.Is(err, gateway.ErrPaymentRequired) || !strings.Contains(err.Error(), "expires in") {
+		t.Fatalf("a job on an escrow about to expire: %v", err)
+	}
+	if e, _ := lc.Escrow(ctx, s.Escrow); e.State != ledger.EscrowOpen {
+		t.Fatalf("a refused escrow was bound: %+v", e)
+	}
+	// A lock naming someone who is not an arbiter never gets on the chain.
+	if _, err := lc.Sender(carol).Send(ctx, &ledger.MsgLock{Arbiter: carol.Address(), Amount: ledger.USD, ExpiresIn: 100_000}); !errors.Is(err, ledger.ErrInvalid) {
+		t.Fatalf("a self-arbitrated escrow: %v", err)
+	}
+
 	const locked = 2 * ledger.USD
-	r, err := lc.Sender(carol).Send(ctx, &ledger.MsgLock{Arbiter: arbiter.Address(), Amount: locked, ExpiresIn: 1000})
+	r, err := lc.Sender(carol).Send(ctx, &ledger.MsgLock{Arbiter: arbiter.Address(), Amount: locked, ExpiresIn: 100_000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,8 +157,8 @@ func TestPaidJobSettlesOnChain(t *testing.T) {
 			t.Errorf("provider %s earned %d, its tasks charged %d", addr, got, owed[addr])
 		}
 	}
-	if got := balance(t, lc, carol.Address()); got != 50*ledger.USD-locked+e.Refunded {
-		t.Errorf("consumer balance %d, want %d", got, 50*ledger.USD-locked+e.Refunded)
+	if got := balance(t, lc, carol.Address()); got != 50*ledger.USD-ledger.USD-locked+e.Refunded {
+		t.Errorf("consumer balance %d, want %d", got, 50*ledger.USD-ledger.USD-locked+e.Refunded)
 	}
 	supplyAfter := supply(t, lc)
 	if supplyAfter.Treasury-supplyBefore.Treasury != e.Fee || supplyAfter.Total != supplyBefore.Total {
@@ -224,7 +243,7 @@ func TestThreeValidatorsAgree(t *testing.T) {
 	if _, err := lc.Sender(devAccount(t, FaucetURI)).Send(ctx, &ledger.MsgTransfer{To: erin.Address(), Amount: 5 * ledger.USD}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := lc.Sender(erin).Send(ctx, &ledger.MsgLock{Arbiter: net.Gateway.Account.Address(), Amount: ledger.USD, ExpiresIn: 1000})
+	r, err := lc.Sender(erin).Send(ctx, &ledger.MsgLock{Arbiter: net.Gateway.Account.Address(), Amount: ledger.USD, ExpiresIn: 100_000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +332,7 @@ func TestLiarIsSlashedAndConsumerCompensated(t *testing.T) {
 		t.Fatal(err)
 	}
 	const locked = ledger.USD
-	r, err := lc.Sender(frank).Send(ctx, &ledger.MsgLock{Arbiter: net.Gateway.Account.Address(), Amount: locked, ExpiresIn: 1000})
+	r, err := lc.Sender(frank).Send(ctx, &ledger.MsgLock{Arbiter: net.Gateway.Account.Address(), Amount: locked, ExpiresIn: 100_000})
 	if err != nil {
 		t.Fatal(err)
 	}

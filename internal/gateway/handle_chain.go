@@ -243,11 +243,12 @@ func (s *Server) faucet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := checkAddress(req.Address); err != nil {
+	addr, err := canonicalAddress(req.Address)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.chain.Faucet(r.Context(), req.Address)
+	res, err := s.chain.Faucet(r.Context(), addr)
 	if err != nil {
 		s.failTx(w, r, res, err)
 		return
@@ -312,21 +313,24 @@ func addressParam(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return addr, checkAddress(addr)
+	return canonicalAddress(addr)
 }
 
-// checkAddress refuses anything but an SS58 account address.
-func checkAddress(addr string) error {
+// canonicalAddress refuses anything but an SS58 account address and
+// returns it in the chain's form (the Polkadot form of the same key is
+// accepted and converted).
+func canonicalAddress(addr string) (string, error) {
 	if len(addr) > maxChainID {
-		return badRequestf("address must be at most %d characters", maxChainID)
+		return "", badRequestf("address must be at most %d characters", maxChainID)
 	}
-	if _, err := identity.ParseAddress(addr); err != nil {
-		return &badRequest{
+	canon, err := identity.CanonicalAddress(addr)
+	if err != nil {
+		return "", &badRequest{
 			msg:  fmt.Sprintf("%s is not an account address: %v", strconv.QuoteToASCII(addr), err),
 			hint: "use an SS58 address such as 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY; opensky wallet show prints yours",
 		}
 	}
-	return nil
+	return canon, nil
 }
 
 // intParam parses an optional integer query parameter within [lo, hi].

@@ -183,6 +183,23 @@ func AddressOf(pub [32]byte) string {
 	return subkey.SS58Encode(pub[:], SubstratePrefix)
 }
 
+// PolkadotAddressOf returns the address of a public key in the Polkadot
+// relay chain's format (prefix 0), the form Polkadot wallets show.
+func PolkadotAddressOf(pub [32]byte) string {
+	return subkey.SS58Encode(pub[:], PolkadotPrefix)
+}
+
+// CanonicalAddress returns an address in the generic Substrate format,
+// the one form the OpenSky chain keys accounts by, whichever of the two
+// accepted formats it was written in.
+func CanonicalAddress(ss58 string) (string, error) {
+	pub, err := ParseAddress(ss58)
+	if err != nil {
+		return "", err
+	}
+	return AddressOf(pub), nil
+}
+
 // ParseAddress returns the public key (the account ID) an SS58 address
 // encodes. It accepts the Substrate (42) and Polkadot (0) formats of a
 // 32-byte account and refuses, with ErrInvalidAddress, any other prefix,

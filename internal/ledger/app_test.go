@@ -76,7 +76,7 @@ func TestAppOverABCI(t *testing.T) {
 func TestQueryPaths(t *testing.T) {
 	h, id := settleSetup(t, 10*USD)
 	for _, path := range []string{QueryAccount + h.addr("Alice"), QueryProvider + h.addr("P1"), QueryProvider + h.peerID("P2"),
-		QueryProviders, QueryEscrow + id, QueryJob + "job-1", QueryMarket, QueryParams, QuerySupply, QueryInvariants} {
+		QueryProviders, QueryEscrow + id, QueryJob + h.addr("Orch") + "/job-1", QueryMarket, QueryParams, QuerySupply, QueryInvariants} {
 		if _, err := h.l.QueryJSON(path); err != nil {
 			t.Errorf("%s: %v", path, err)
 		}
@@ -91,7 +91,7 @@ func TestQueryPaths(t *testing.T) {
 	if ps := v.([]ProviderView); len(ps) != 3 || ps[0].Score != 500_000 {
 		t.Fatalf("providers %+v", ps)
 	}
-	v, _ = h.l.Query(QueryJob + "job-1")
+	v, _ = h.l.Query(QueryJob + h.addr("Orch") + "/job-1")
 	if e := v.(Escrow); e.ID != id {
 		t.Fatalf("job query %+v", e)
 	}

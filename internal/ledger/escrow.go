@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 )
 
 // Escrow states. Open and assigned hold money; settled and expired are
@@ -61,7 +62,17 @@ func getEscrow(s kv, id string) (Escrow, bool) {
 
 func putEscrow(s kv, e Escrow) { write(s, prefEscrow+e.ID, e) }
 
+// jobKey indexes the escrow of an arbiter's job: job IDs are the
+// arbiter's, so another account cannot take one first.
+func jobKey(arbiter, job string) string { return prefJob + arbiter + "/" + job }
+
 func (c *execCtx) lock(m *MsgLock) error {
+	if m.Arbiter == c.sender {
+		return txErr(CodeInvalid, "an escrow's arbiter cannot be its owner")
+	}
+	if !slices.Contains(c.params.Arbiters, m.Arbiter) {
+		return txErr(CodeUnauthorized, "%s is not one of the chain's arbiters", m.Arbiter)
+	}
 	id := EscrowID(c.senderKey, c.nonce)
 	if _, exists := getEscrow(c.s, id); exists {
 		return txErr(CodeInternal, "escrow %s exists", id)
@@ -88,12 +99,12 @@ func (c *execCtx) assign(m *MsgAssign) error {
 	if e.State != EscrowOpen {
 		return txErr(CodeConflict, "escrow %s is %s", e.ID, e.State)
 	}
-	if _, taken := c.s.get(prefJob + m.Job); taken {
+	if _, taken := c.s.get(jobKey(e.Arbiter, m.Job)); taken {
 		return txErr(CodeConflict, "job %s already has an escrow", printable(m.Job))
 	}
 	e.State, e.Job = EscrowAssigned, m.Job
 	putEscrow(c.s, e)
-	write(c.s, prefJob+m.Job, e.ID)
+	write(c.s, jobKey(e.Arbiter, m.Job), e.ID)
 	c.emit("escrow_assign", "id", e.ID, "job", m.Job)
 	return nil
 }

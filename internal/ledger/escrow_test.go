@@ -78,7 +78,7 @@ func TestAssignOnlyByArbiterOnceOneEscrowPerJob(t *testing.T) {
 	mustCode(t, "first", res[0], CodeOK)
 	mustCode(t, "second", res[1], CodeConflict)
 	var id string
-	if !read(h.l.st, prefJob+"job-1", &id) || id != e1 {
+	if !read(h.l.st, jobKey(h.addr("Orch"), "job-1"), &id) || id != e1 {
 		t.Fatalf("job-1 points to %q", id)
 	}
 }

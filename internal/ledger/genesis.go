@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -23,6 +24,9 @@ type Params struct {
 	ReputationDecay int64 `json:"reputationDecay"`
 	// Bridge is the account that mints deposits; empty means no deposits.
 	Bridge string `json:"bridge,omitempty"`
+	// Arbiters are the accounts escrows may name to settle them: the
+	// orchestrators the network trusts with the verdict on results.
+	Arbiters []string `json:"arbiters"`
 }
 
 // DefaultParams are the rules of a new network.
@@ -44,8 +48,8 @@ func (p Params) validate() error {
 		return fmt.Errorf("params: slashBps must be 0 to 10000")
 	case p.MinStake < 0 || p.MinStake > MaxAmount:
 		return fmt.Errorf("params: minStake out of range")
-	case p.UnbondingBlocks < 0:
-		return fmt.Errorf("params: unbondingBlocks must not be negative")
+	case p.UnbondingBlocks < 1:
+		return fmt.Errorf("params: unbondingBlocks must be at least 1, so that stake stays slashable after a provider leaves")
 	case p.ReputationDecay <= 0 || p.ReputationDecay >= ppm:
 		// Below one, old weights shrink, so α and β stay under
 		// ppm/(1-decay) and the score's arithmetic cannot overflow.
@@ -53,6 +57,14 @@ func (p Params) validate() error {
 	}
 	if p.Bridge != "" {
 		if err := checkAddress("params: bridge", p.Bridge); err != nil {
+			return err
+		}
+	}
+	if len(p.Arbiters) > 64 {
+		return fmt.Errorf("params: at most 64 arbiters")
+	}
+	for i, a := range p.Arbiters {
+		if err := checkAddress(fmt.Sprintf("params: arbiters[%d]", i), a); err != nil {
 			return err
 		}
 	}
@@ -78,8 +90,16 @@ func ParseGenesis(b []byte) (Genesis, error) {
 	if len(b) == 0 {
 		return g, fmt.Errorf("genesis: empty app state")
 	}
-	if err := json.Unmarshal(b, &g); err != nil {
+	if len(b) > MaxGenesisBytes {
+		return g, fmt.Errorf("genesis: app state is %d bytes, the limit is %d", len(b), MaxGenesisBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&g); err != nil {
 		return g, fmt.Errorf("genesis: %w", err)
+	}
+	if dec.More() {
+		return g, fmt.Errorf("genesis: data after the app state")
 	}
 	return g, g.Validate()
 }
@@ -110,6 +130,9 @@ func (g Genesis) Validate() error {
 	}
 	return nil
 }
+
+// MaxGenesisBytes bounds the genesis app state.
+const MaxGenesisBytes = 64 << 20
 
 // MaxSupply bounds the total supply so that no sum of amounts overflows.
 const MaxSupply int64 = 1 << 60

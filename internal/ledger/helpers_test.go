@@ -99,6 +99,9 @@ func withAccounts(names ...string) harnessOpt {
 func genesisFor(t testing.TB, names []string, params Params) Genesis {
 	g := Genesis{Params: params}
 	g.Params.Bridge = devAccount(t, "Bridge").Address()
+	if g.Params.Arbiters == nil {
+		g.Params.Arbiters = []string{devAccount(t, "Orch").Address(), devAccount(t, "Orch2").Address()}
+	}
 	for _, n := range names {
 		g.Accounts = append(g.Accounts, GenesisAccount{Address: devAccount(t, n).Address(), Balance: testFunds})
 	}

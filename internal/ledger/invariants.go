@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -72,15 +73,15 @@ func checkInvariants(data map[string][]byte, height int64) Report {
 			}
 			if e.Job != "" {
 				var id string
-				if !read(m, prefJob+e.Job, &id) || id != e.ID {
+				if !read(m, jobKey(e.Arbiter, e.Job), &id) || id != e.ID {
 					bad("escrow %s pays for job %s, whose index points to %q", e.ID, e.Job, id)
 				}
 			}
 		case strings.HasPrefix(k, prefJob):
 			var id string
 			read(m, k, &id)
-			if e, ok := getEscrow(m, id); !ok || e.Job != strings.TrimPrefix(k, prefJob) {
-				bad("job %s points to escrow %s, which does not pay for it", strings.TrimPrefix(k, prefJob), id)
+			if e, ok := getEscrow(m, id); !ok || jobKey(e.Arbiter, e.Job) != k {
+				bad("%s points to escrow %s, which does not pay for it", k, id)
 			}
 		}
 	}
@@ -96,5 +97,17 @@ func checkInvariants(data map[string][]byte, height int64) Report {
 type mapKV map[string][]byte
 
 func (m mapKV) get(k string) ([]byte, bool) { v, ok := m[k]; return v, ok }
-func (m mapKV) set(string, []byte)          { panic("ledger: read-only state") }
-func (m mapKV) del(string)                  { panic("ledger: read-only state") }
+
+// keys returns the keys under prefix, sorted.
+func (m mapKV) keys(prefix string) []string {
+	var out []string
+	for k := range m {
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+func (m mapKV) set(string, []byte) { panic("ledger: read-only state") }
+func (m mapKV) del(string)         { panic("ledger: read-only state") }

@@ -146,6 +146,14 @@ func (f *fuzzRun) gen() pending {
 		amt := f.amount(m.bal[owner])
 		n := m.nonce[owner]
 		exp := 1 + r.Int64N(30)
+		if r.IntN(10) == 0 { // an arbiter the chain does not know, or the owner itself
+			other := f.name(f.users)
+			tx := f.signNext(owner, &MsgLock{Arbiter: f.h.addr(other), Amount: amt, ExpiresIn: exp})
+			if other == owner {
+				return pending{kind: "lock self-arbitrated", raw: tx, want: CodeInvalid}
+			}
+			return pending{kind: "lock unknown arbiter", raw: tx, want: CodeUnauthorized}
+		}
 		tx := f.signNext(owner, &MsgLock{Arbiter: f.h.addr(arb), Amount: amt, ExpiresIn: exp})
 		if m.bal[owner] < amt {
 			return pending{kind: "lock overdraft", raw: tx, want: CodeInsufficientFund}
@@ -174,11 +182,11 @@ func (f *fuzzRun) gen() pending {
 			return pending{kind: "assign by a stranger", raw: tx, want: CodeUnauthorized}
 		case e.state != EscrowOpen:
 			return pending{kind: "assign twice", raw: tx, want: CodeConflict}
-		case m.jobs[job] != "":
+		case m.jobs[e.arbiter+"/"+job] != "":
 			return pending{kind: "assign a taken job", raw: tx, want: CodeConflict}
 		}
 		e.state, e.job = EscrowAssigned, job
-		m.jobs[job] = e.id
+		m.jobs[e.arbiter+"/"+job] = e.id
 		return pending{kind: "assign", raw: tx}
 	case k < 60: // settle
 		return f.genSettle()
@@ -291,7 +299,8 @@ func (f *fuzzRun) anyJob() string {
 		jobs = append(jobs, j)
 	}
 	slices.Sort(jobs)
-	return jobs[f.r.IntN(len(jobs))]
+	_, job, _ := strings.Cut(jobs[f.r.IntN(len(jobs))], "/") // keys are arbiter/job
+	return job
 }
 
 func (f *fuzzRun) anyRef() string {
@@ -364,7 +373,7 @@ func (f *fuzzRun) genSettle() pending {
 		return pending{kind: "settle twice", raw: tx, want: CodeConflict}
 	case e.state == EscrowAssigned && e.job != job:
 		return pending{kind: "settle another job", raw: tx, want: CodeConflict}
-	case e.state == EscrowOpen && m.jobs[job] != "":
+	case e.state == EscrowOpen && m.jobs[e.arbiter+"/"+job] != "":
 		return pending{kind: "settle with a taken job", raw: tx, want: CodeConflict}
 	}
 	for _, p := range msg.Payouts {
@@ -407,12 +416,12 @@ func (f *fuzzRun) genSettle() pending {
 	m.treasury += fee
 	m.bal[e.owner] += e.amount - paid - fee + slashed
 	e.state, e.job = EscrowSettled, job
-	m.jobs[job] = e.id
+	m.jobs[e.arbiter+"/"+job] = e.id
 	kind := "settle"
 	if slashed > 0 {
 		kind = "settle with a slash"
 	}
-	return pending{kind: kind, raw: tx, escrow: e.id, job: job}
+	return pending{kind: kind, raw: tx, escrow: e.id, job: e.arbiter + "/" + job}
 }
 
 func (f *fuzzRun) genProvider() pending {
@@ -546,6 +555,7 @@ func newFuzzRun(t *testing.T, seed uint64) *fuzzRun {
 	f.h = newHarness(t, withAccounts(names...), withParams(func(p *Params) {
 		p.UnbondingBlocks = 15
 		p.FeeBps = 250
+		p.Arbiters = []string{devAccount(t, "Arb0").Address(), devAccount(t, "Arb1").Address()}
 	}))
 	f.h.checkInvariants = false // step checks them once per block
 	f.m = &model{params: getParams(f.h.l.st), bal: map[string]int64{}, nonce: map[string]uint64{}, prov: map[string]*modelProvider{},
@@ -731,8 +741,8 @@ func TestCheckInvariantsDetectsCorruption(t *testing.T) {
 			e.Refunded = e.Amount
 			corrupt(h.l, prefEscrow+e.ID, e)
 		}},
-		{"job index points elsewhere", "job job-1", func(h *harness, open string) {
-			corrupt(h.l, prefJob+"job-1", open)
+		{"job index points elsewhere", "job-1 points to escrow", func(h *harness, open string) {
+			corrupt(h.l, jobKey(h.addr("Orch"), "job-1"), open)
 		}},
 		{"peer index lost", "does not point back", func(h *harness, _ string) {
 			corrupt(h.l, prefPeer+h.peerID("P3"), nil)

@@ -182,6 +182,7 @@ func (l *Ledger) Commit() error {
 	}
 	l.pending = nil
 	l.check = newOverlay(l.st)
+	releaseUnbonded(l.check, l.height+1) // as the next block will
 	return nil
 }
 

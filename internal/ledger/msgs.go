@@ -65,9 +65,16 @@ func checkAmount(field string, v int64, allowZero bool) error {
 	return nil
 }
 
+// checkAddress accepts an address only in the chain's one form (SS58 with
+// the generic prefix 42), since state is keyed by it: the same key written
+// with the Polkadot prefix would be another, unspendable account.
 func checkAddress(field, a string) error {
-	if _, err := identity.ParseAddress(a); err != nil {
+	pub, err := identity.ParseAddress(a)
+	if err != nil {
 		return txErr(CodeInvalid, "%s: %v", field, err)
+	}
+	if canon := identity.AddressOf(pub); canon != a {
+		return txErr(CodeInvalid, "%s: write the address as %s (the generic Substrate form)", field, canon)
 	}
 	return nil
 }

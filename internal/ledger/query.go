@@ -11,7 +11,7 @@ const (
 	QueryProvider   = "provider/"  // + address or peer ID: ProviderView
 	QueryProviders  = "providers"  // []ProviderView
 	QueryEscrow     = "escrow/"    // + escrow ID: Escrow
-	QueryJob        = "job/"       // + job ID: Escrow
+	QueryJob        = "job/"       // + arbiter + "/" + job ID: Escrow
 	QueryMarket     = "market"     // Market
 	QueryParams     = "params"     // Params
 	QuerySupply     = "supply"     // SupplyView
@@ -43,9 +43,15 @@ type SupplyView struct {
 	Height   int64  `json:"height"`
 }
 
-// Query answers a read-only question about the committed state.
+// Query answers a read-only question about the committed state, all of
+// it read at one height.
 func (l *Ledger) Query(path string) (any, error) {
-	s := l.st
+	if path == QueryInvariants {
+		return l.CheckInvariants(), nil
+	}
+	l.st.mu.RLock()
+	defer l.st.mu.RUnlock()
+	s := mapKV(l.st.data)
 	switch {
 	case strings.HasPrefix(path, QueryAccount):
 		addr := strings.TrimPrefix(path, QueryAccount)
@@ -85,7 +91,7 @@ func (l *Ledger) Query(path string) (any, error) {
 	case strings.HasPrefix(path, QueryJob):
 		job := strings.TrimPrefix(path, QueryJob)
 		var id string
-		if !read(s, prefJob+job, &id) {
+		if !read(s, prefJob+job, &id) || !strings.Contains(job, "/") {
 			return nil, txErr(CodeNotFound, "no escrow for job %s", printable(job))
 		}
 		e, _ := getEscrow(s, id)
@@ -96,9 +102,9 @@ func (l *Ledger) Query(path string) (any, error) {
 		return getParams(s), nil
 	case path == QuerySupply:
 		sup := getSupply(s)
-		return SupplyView{Supply: sup, Total: sup.Total(), Treasury: getTreasury(s).Balance, ChainID: l.ChainID(), Height: l.Height()}, nil
-	case path == QueryInvariants:
-		return l.CheckInvariants(), nil
+		var chainID string
+		read(s, keyChainID, &chainID)
+		return SupplyView{Supply: sup, Total: sup.Total(), Treasury: getTreasury(s).Balance, ChainID: chainID, Height: l.st.height}, nil
 	}
 	return nil, txErr(CodeNotFound, "unknown query path %s", printable(path))
 }

@@ -69,10 +69,9 @@ func (c *execCtx) register(m *MsgRegister) error {
 	if err := c.debit(c.sender, m.Stake); err != nil {
 		return err
 	}
+	// An earlier peer of this account keeps pointing to it, so that
+	// settlements of work that peer did still find who to pay or slash.
 	p, _ := getProvider(c.s, c.sender)
-	if p.PeerID != "" && p.PeerID != m.PeerID {
-		c.s.del(prefPeer + p.PeerID)
-	}
 	p.Address, p.PeerID, p.Active, p.Stake = c.sender, m.PeerID, true, m.Stake
 	p.PricePerCPUSecond, p.MinPrice, p.Capacity, p.RegisteredAt = m.PricePerCPUSecond, m.MinPrice, m.Capacity, c.height
 	putProvider(c.s, p)

@@ -84,10 +84,15 @@ func (m *MsgSettle) validate() error {
 			return err
 		}
 	}
+	faulted := map[string]bool{}
 	for i, f := range m.Faults {
 		if err := checkPeer(fmt.Sprintf("faults[%d].peer", i), f.Peer); err != nil {
 			return err
 		}
+		if faulted[f.Peer] {
+			return txErr(CodeInvalid, "peer %s is faulted twice: a settlement reports a provider at most once", f.Peer)
+		}
+		faulted[f.Peer] = true
 		if err := checkText(fmt.Sprintf("faults[%d].task", i), f.Task, maxID, true); err != nil {
 			return err
 		}
@@ -119,10 +124,10 @@ func (c *execCtx) settle(m *MsgSettle) error {
 	case e.State == EscrowAssigned && e.Job != m.Job:
 		return txErr(CodeConflict, "escrow %s pays for job %s, not %s", e.ID, e.Job, printable(m.Job))
 	case e.State == EscrowOpen:
-		if _, taken := c.s.get(prefJob + m.Job); taken {
+		if _, taken := c.s.get(jobKey(e.Arbiter, m.Job)); taken {
 			return txErr(CodeConflict, "job %s already has an escrow", printable(m.Job))
 		}
-		write(c.s, prefJob+m.Job, e.ID)
+		write(c.s, jobKey(e.Arbiter, m.Job), e.ID)
 		e.Job = m.Job
 	}
 	var paid int64
@@ -174,7 +179,7 @@ func (c *execCtx) settle(m *MsgSettle) error {
 	e.State, e.Outcome, e.Paid, e.Fee, e.Refunded, e.Slashed = EscrowSettled, m.Outcome, paid, fee, refund, slashed
 	e.Evidence, e.SettledAt = m.Evidence, c.height
 	putEscrow(c.s, e)
-	write(c.s, prefJob+m.Job, e.ID)
+	write(c.s, jobKey(e.Arbiter, m.Job), e.ID)
 	c.bumpMarket(paid)
 	c.emit("settle", "escrow", e.ID, "job", m.Job, "owner", e.Owner, "outcome", m.Outcome,
 		"paid", fmt.Sprint(paid), "fee", fmt.Sprint(fee), "refunded", fmt.Sprint(refund), "slashed", fmt.Sprint(slashed))

@@ -167,7 +167,7 @@ func TestSettleOpenEscrowTakesTheJob(t *testing.T) {
 		t.Fatalf("%+v", e)
 	}
 	var id string
-	if !read(h.l.st, prefJob+"job-new", &id) || id != e1 {
+	if !read(h.l.st, jobKey(h.addr("Orch"), "job-new"), &id) || id != e1 {
 		t.Fatalf("job index %q", id)
 	}
 }

@@ -12,7 +12,7 @@ const (
 	prefProvider = "prov/"
 	prefPeer     = "peer/"
 	prefEscrow   = "escrow/"
-	prefJob      = "job/"
+	prefJob      = "job/" // + arbiter + "/" + job ID
 	prefRep      = "rep/"
 	prefMintRef  = "mint/"
 )

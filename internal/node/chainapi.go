@@ -49,6 +49,10 @@ func (a *chainAPI) ChainInfo(ctx context.Context) (api.ChainInfo, error) {
 }
 
 func (a *chainAPI) ChainQuery(ctx context.Context, path string) (json.RawMessage, error) {
+	if job, ok := strings.CutPrefix(path, ledger.QueryJob); ok {
+		// Job IDs are this gateway's: its arbiter account names them.
+		path = ledger.QueryJob + a.arbiter + "/" + job
+	}
 	return a.c.QueryRaw(ctx, path)
 }
 

@@ -55,6 +55,9 @@ type Config struct {
 	// name an escrow the orchestrator arbitrates, only registered providers
 	// get tasks, and every terminal job is settled on the chain.
 	Payments Payments
+	// EscrowMargin is the least number of blocks a job's escrow must have
+	// left before it expires when the job is submitted (default 20000).
+	EscrowMargin int64
 	// Version is reported by Node.
 	Version string
 	Logger  *slog.Logger
@@ -78,6 +81,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.InlineInputBytes <= 0 {
 		c.InlineInputBytes = 64 << 10
+	}
+	if c.EscrowMargin <= 0 {
+		c.EscrowMargin = 20_000
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"sync"
 	"time"
 
@@ -19,6 +20,8 @@ type Payments interface {
 	// Arbiter is the orchestrator's account, which consumers name as
 	// their escrows' arbiter.
 	Arbiter() string
+	// Height is the chain's latest height.
+	Height(ctx context.Context) (int64, error)
 	// FeeBps is the chain's protocol fee in basis points.
 	FeeBps(ctx context.Context) (int64, error)
 	// Escrow reads an escrow (ledger.ErrNotFound when there is none).
@@ -54,6 +57,16 @@ func (o *Orchestrator) hold(ctx context.Context, escrow, jobID string, maxPrice 
 	case e.State != ledger.EscrowOpen:
 		return nil, 0, fmt.Errorf("%w: escrow %s is %s, not open", gateway.ErrPaymentRequired, escrow, e.State)
 	}
+	height, err := pay.Height(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read the chain's height: %w: %w", gateway.ErrUnavailable, err)
+	}
+	// Anyone may return an escrow to its owner once it expires, so it must
+	// outlive the job and its settlement.
+	if left := e.ExpiresAt - height; left < o.cfg.EscrowMargin {
+		return nil, 0, fmt.Errorf("%w: escrow %s expires in %d blocks; this gateway needs at least %d to run and settle a job",
+			gateway.ErrPaymentRequired, escrow, left, o.cfg.EscrowMargin)
+	}
 	fee, err := pay.FeeBps(ctx)
 	if err != nil {
 		return nil, 0, fmt.Errorf("read chain params: %w: %w", gateway.ErrUnavailable, err)
@@ -66,11 +79,18 @@ func (o *Orchestrator) hold(ctx context.Context, escrow, jobID string, maxPrice 
 	if maxPrice == 0 {
 		maxPrice = budget
 	}
-	if err := pay.Assign(ctx, escrow, jobID); err != nil {
+	// The binding goes on even if the client goes away: a bound escrow
+	// whose job is dropped is money locked for nothing.
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := pay.Assign(actx, escrow, jobID); err != nil {
 		if errors.Is(err, ledger.ErrConflict) || errors.Is(err, ledger.ErrUnauthorized) {
 			return nil, 0, fmt.Errorf("%w: %w", gateway.ErrPaymentRequired, err)
 		}
-		return nil, 0, fmt.Errorf("bind escrow %s: %w: %w", escrow, gateway.ErrUnavailable, err)
+		// The answer was lost or late: the chain knows whether it bound.
+		if e, qerr := pay.Escrow(actx, escrow); qerr != nil || e.State != ledger.EscrowAssigned || e.Job != jobID {
+			return nil, 0, fmt.Errorf("bind escrow %s: %w: %w", escrow, gateway.ErrUnavailable, err)
+		}
 	}
 	return &api.Payment{Escrow: escrow, Budget: e.Amount, State: api.PaymentHeld}, maxPrice, nil
 }
@@ -120,8 +140,10 @@ func settlementFor(j *api.Job, feeBps int64) ledger.MsgSettle {
 		switch {
 		case t.Provider == "":
 		case t.Phase == api.PhaseCompleted && t.OutputRoot != "" && t.OutputRoot == majority(t.Shard):
-			m.Payouts = append(m.Payouts, ledger.Payout{Peer: t.Provider, Task: t.ID, Amount: max(t.Price, 0), PricePerCPUSecond: t.BidPrice})
-			total += max(t.Price, 0)
+			amount := min(max(t.Price, 0), ledger.MaxAmount)
+			m.Payouts = append(m.Payouts, ledger.Payout{Peer: t.Provider, Task: t.ID, Amount: amount,
+				PricePerCPUSecond: min(max(t.BidPrice, 0), ledger.MaxAmount)})
+			total += amount
 		case t.Phase == api.PhaseCompleted && majority(t.Shard) != "":
 			m.Faults = append(m.Faults, ledger.Fault{Peer: t.Provider, Task: t.ID, Kind: ledger.FaultWrongResult})
 		case t.ErrorCode == "provider_lost":
@@ -129,13 +151,38 @@ func settlementFor(j *api.Job, feeBps int64) ledger.MsgSettle {
 		}
 	}
 	if limit := spendable(j.Payment.Budget, feeBps); total > limit {
-		var paid int64
 		for i := range m.Payouts {
-			m.Payouts[i].Amount = m.Payouts[i].Amount * limit / total
-			paid += m.Payouts[i].Amount
+			m.Payouts[i].Amount = scale(m.Payouts[i].Amount, limit, total)
 		}
 	}
 	return m
+}
+
+// scale is v*num/den without overflow, rounded down.
+func scale(v, num, den int64) int64 {
+	r := new(big.Int).Mul(big.NewInt(v), big.NewInt(num))
+	return r.Quo(r, big.NewInt(den)).Int64()
+}
+
+// release returns an escrow that was bound to a job the orchestrator could
+// not store: a settlement with no payouts refunds it whole.
+func (o *Orchestrator) release(escrow, jobID string) {
+	o.wg.Add(1)
+	go func() {
+		defer o.wg.Done()
+		for backoff := time.Second; o.ctx.Err() == nil; backoff = min(2*backoff, 30*time.Second) {
+			_, _, err := o.cfg.Payments.Settle(o.ctx, ledger.MsgSettle{Escrow: escrow, Job: jobID, Outcome: ledger.OutcomeCancelled,
+				Payouts: []ledger.Payout{}, Faults: []ledger.Fault{}, Evidence: "the job could not be stored"})
+			if err == nil || errors.Is(err, ledger.ErrConflict) {
+				return
+			}
+			o.log.Warn("release the escrow of a job that was not stored", "escrow", escrow, "job", jobID, "err", err)
+			select {
+			case <-o.ctx.Done():
+			case <-time.After(backoff):
+			}
+		}
+	}()
 }
 
 // settle drives a terminal job's payment to the chain until it is

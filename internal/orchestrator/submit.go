@@ -78,6 +78,9 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 	// acknowledged once it is on disk. A crash in between loses a job no
 	// one was told about, and at worst a task that ran for nothing.
 	if err := o.store.put(j, false); err != nil {
+		if j.Payment != nil {
+			o.release(j.Payment.Escrow, j.ID)
+		}
 		return nil, fmt.Errorf("persist job: %w", err)
 	}
 	js := newJobState(j)
@@ -88,6 +91,8 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 	o.log.Debug("job accepted", "job", j.ID, "engine", s.Engine, "shards", s.Shards, "replicas", s.Replicas)
 	o.launch(ctx, cancel, js)
 	if err := o.store.barrier(); err != nil {
+		// The job's goroutine ends it as cancelled, which settles (and so
+		// refunds) its escrow.
 		js.cancel("the job could not be stored")
 		return nil, fmt.Errorf("persist job: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/orchestrator/selection"
 	"github.com/opensky-network/opensky/internal/p2p/wire"
 	"github.com/opensky-network/opensky/internal/pricing"
@@ -181,6 +182,8 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 		return nil, "declined: " + bid.Reason
 	case bid.TaskID != attempt:
 		return nil, "bid for another task"
+	case bid.Price < 0 || bid.Price > ledger.MaxAmount || c.Presence.MinPrice < 0 || c.Presence.MinPrice > ledger.MaxAmount:
+		return nil, "price out of range"
 	case req.MaxPrice > 0 && pricing.WorstCase(bid.Price, 0, req.Resources.MilliCPU, req.TimeoutMs) > req.MaxPrice:
 		return nil, "bid over the price cap"
 	}

@@ -25,6 +25,12 @@ func NewArbiter(c *Client, s ledger.Signer) *Arbiter {
 // Arbiter is the account consumers name as their escrows' arbiter.
 func (a *Arbiter) Arbiter() string { return a.s.Address() }
 
+// Height is the chain's latest height.
+func (a *Arbiter) Height(ctx context.Context) (int64, error) {
+	st, err := a.c.Chain().Status(ctx)
+	return st.Height, err
+}
+
 // FeeBps is the chain's protocol fee.
 func (a *Arbiter) FeeBps(ctx context.Context) (int64, error) {
 	p, err := a.c.Params(ctx)

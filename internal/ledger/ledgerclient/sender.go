@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -55,17 +57,19 @@ func (s *Sender) Send(ctx context.Context, msg ledger.Msg) (*chain.TxResult, err
 func (s *Sender) admit(ctx context.Context, msg ledger.Msg) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for attempt := 0; ; attempt++ {
+	resyncs := 0
+	for full := 0; ; {
 		tx, err := s.sign(ctx, msg)
 		if err != nil {
 			return nil, err
 		}
 		r, err := s.c.c.BroadcastTxSync(ctx, tx)
-		switch {
-		case err == nil:
+		if err == nil {
 			s.nonce++
 			return r.Hash, nil
-		case errors.Is(err, chain.ErrMempoolFull) && attempt < 50:
+		}
+		if errors.Is(err, chain.ErrMempoolFull) && full < 50 {
+			full++
 			select {
 			case <-ctx.Done():
 				return nil, ctx.Err()
@@ -73,13 +77,39 @@ func (s *Sender) admit(ctx context.Context, msg ledger.Msg) ([]byte, error) {
 			}
 			continue
 		}
+		var te *chain.TxError
+		if !errors.As(err, &te) {
+			// The outcome is unknown (a lost answer): the nonce may be
+			// used, so read it again before the next transaction.
+			s.known = false
+			return nil, err
+		}
 		err = ledgerError(err)
-		if errors.Is(err, ledger.ErrBadNonce) && attempt == 0 {
-			s.known = false // another client used the account: read it again
+		if errors.Is(err, ledger.ErrBadNonce) && resyncs < 3 {
+			resyncs++
+			// The mempool's view counts transactions still pending, which
+			// the committed account does not: take its expectation.
+			if n, ok := expectedNonce(te.Log); ok {
+				s.nonce = n
+			} else {
+				s.known = false
+			}
 			continue
 		}
 		return nil, err
 	}
+}
+
+var expectedRE = regexp.MustCompile(`expected (\d+)`)
+
+// expectedNonce reads the nonce a bad_nonce rejection says it expected.
+func expectedNonce(log string) (uint64, bool) {
+	m := expectedRE.FindStringSubmatch(log)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(m[1], 10, 64)
+	return n, err == nil
 }
 
 // sign signs msg with the next nonce, reading it from the chain when it

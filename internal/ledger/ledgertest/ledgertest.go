@@ -82,6 +82,7 @@ func SettlementWorkload(chainID string, n int) (genesis ledger.Genesis, txs [][]
 		accts[name] = a
 	}
 	genesis.Params = ledger.DefaultParams()
+	genesis.Params.Arbiters = []string{accts[Arbiter].Address()}
 	fund := func(name string, v int64) {
 		genesis.Accounts = append(genesis.Accounts, ledger.GenesisAccount{Address: accts[name].Address(), Balance: v})
 	}
