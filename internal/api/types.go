@@ -9,21 +9,33 @@ import (
 // Phase is where a job or a task is in its lifecycle.
 type Phase string
 
-// The phases, in order. Completed, Failed and Cancelled are terminal.
+// The phases, in order. Completed, Failed, Cancelled and Expired are
+// terminal. Staging (inputs), pulling (the image) and running are reported
+// by the provider holding a task; settling marks the events of a job's
+// settlement on the chain, which follows its terminal phase.
 const (
 	PhaseQueued    Phase = "queued"
 	PhaseMatching  Phase = "matching"
 	PhaseStaging   Phase = "staging"
+	PhasePulling   Phase = "pulling"
 	PhaseRunning   Phase = "running"
 	PhaseVerifying Phase = "verifying"
+	PhaseSettling  Phase = "settling"
 	PhaseCompleted Phase = "completed"
 	PhaseFailed    Phase = "failed"
 	PhaseCancelled Phase = "cancelled"
+	// PhaseExpired: the job's deadline passed before it finished.
+	PhaseExpired Phase = "expired"
 )
 
 // Terminal reports whether no more changes follow this phase.
 func (p Phase) Terminal() bool {
-	return p == PhaseCompleted || p == PhaseFailed || p == PhaseCancelled
+	return p == PhaseCompleted || p == PhaseFailed || p == PhaseCancelled || p == PhaseExpired
+}
+
+// Dispatched reports whether a task in this phase is held by a provider.
+func (p Phase) Dispatched() bool {
+	return p == PhaseStaging || p == PhasePulling || p == PhaseRunning
 }
 
 // Job is the record of a submitted job.
@@ -49,6 +61,9 @@ type Job struct {
 	// Payment is the job's escrow and its settlement on the chain, on a
 	// network that charges for jobs.
 	Payment *Payment `json:"payment,omitempty"`
+	// Verification is the verdict on the job's results and its evidence,
+	// once the job's tasks have finished.
+	Verification *Verification `json:"verification,omitempty"`
 }
 
 // Payment states.
@@ -84,11 +99,23 @@ type Event struct {
 	Message string    `json:"message"`
 }
 
+// Task roles.
+const (
+	// RoleReplica is a replica planned when the job was accepted; the
+	// empty role means the same.
+	RoleReplica = "replica"
+	// RoleCheck is an extra execution verification added: a spot-check
+	// re-execution, a second replica of an untrusted provider's result,
+	// or a tie-break.
+	RoleCheck = "check"
+)
+
 // Task is one shard replica of a job.
 type Task struct {
 	ID         string    `json:"id"`
 	Shard      int       `json:"shard"`
 	Replica    int       `json:"replica"`
+	Role       string    `json:"role,omitempty"`
 	Provider   string    `json:"provider,omitempty"`
 	Phase      Phase     `json:"phase"`
 	Attempts   int       `json:"attempts"`
@@ -114,6 +141,32 @@ type Task struct {
 	BidPrice     int64  `json:"bidPrice,omitempty"`
 	MinPrice     int64  `json:"minPrice,omitempty"`
 	ProviderBoot int64  `json:"providerBoot,omitempty"`
+	// History lists every dispatch of the task, oldest first; the last
+	// one is the current attempt while the task is held by a provider.
+	History []TaskAttempt `json:"history,omitempty"`
+}
+
+// TaskAttempt is one dispatch of a task to a provider.
+type TaskAttempt struct {
+	// ID is the attempt's task ID as the provider knows it; a result
+	// names it, so a result from an earlier attempt is never taken for a
+	// later one.
+	ID       string `json:"id"`
+	Provider string `json:"provider"`
+	// Phase is the last phase the attempt reached; Steps say when it
+	// reached each one.
+	Phase     Phase       `json:"phase"`
+	Steps     []PhaseStep `json:"steps,omitempty"`
+	ErrorCode string      `json:"errorCode,omitempty"`
+	Error     string      `json:"error,omitempty"`
+	StartedAt time.Time   `json:"startedAt"`
+	EndedAt   time.Time   `json:"endedAt,omitzero"`
+}
+
+// PhaseStep is when an attempt entered a phase.
+type PhaseStep struct {
+	Phase Phase     `json:"phase"`
+	Time  time.Time `json:"time"`
 }
 
 // ListOptions filter a job listing.

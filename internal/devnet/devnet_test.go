@@ -31,7 +31,7 @@ func startNet(t *testing.T, n int, opts ...func(*Options)) *Network {
 		Dir:             t.TempDir(),
 		Providers:       n,
 		GatewayListen:   "127.0.0.1:0",
-		PresenceTimeout: 6 * time.Second, // generous: the race detector slows every peer in this one process
+		PresenceTimeout: 15 * time.Second, // generous: the race detector slows every peer in this one process, and cold module compiles starve presence
 		Provider: func(i int, p *config.Provider) {
 			p.CPU = "2"
 			p.Memory = "2Gi"

@@ -9,8 +9,8 @@ import (
 
 // phases are the phases a listing may filter on.
 var phases = map[api.Phase]bool{
-	api.PhaseQueued: true, api.PhaseMatching: true, api.PhaseStaging: true, api.PhaseRunning: true,
-	api.PhaseVerifying: true, api.PhaseCompleted: true, api.PhaseFailed: true, api.PhaseCancelled: true,
+	api.PhaseQueued: true, api.PhaseMatching: true, api.PhaseStaging: true, api.PhasePulling: true, api.PhaseRunning: true,
+	api.PhaseVerifying: true, api.PhaseCompleted: true, api.PhaseFailed: true, api.PhaseCancelled: true, api.PhaseExpired: true,
 }
 
 // listJobs lists jobs, optionally filtered by ?phase= and bounded by ?limit=.

@@ -101,8 +101,15 @@ func honestResult(t *testing.T, key crypto.PrivKey, d wire.Dispatch, stdout stri
 }
 
 func startOrchestrator(t *testing.T) (*Orchestrator, *p2p.Host) {
+	return startOrchestratorWith(t, Config{})
+}
+
+// startOrchestratorWith starts an orchestrator with cfg's payments and
+// the tests' timeouts.
+func startOrchestratorWith(t *testing.T, cfg Config) (*Orchestrator, *p2p.Host) {
 	h := newHost(t)
-	o, err := New(h, Config{DataDir: t.TempDir(), PresenceTimeout: 5 * time.Second, MatchTimeout: 20 * time.Second})
+	cfg.DataDir, cfg.PresenceTimeout, cfg.MatchTimeout = t.TempDir(), 5*time.Second, 20*time.Second
+	o, err := New(h, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +220,7 @@ func waitRunning(t *testing.T, o *Orchestrator, id string) *api.Job {
 		if err != nil || ctx.Err() != nil {
 			t.Fatalf("wait: %v", err)
 		}
-		if rec.Phase == api.PhaseRunning {
+		if rec.Phase.Dispatched() {
 			return rec
 		}
 		after = rec.Version

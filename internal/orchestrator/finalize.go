@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/opensky-network/opensky/internal/api"
@@ -8,33 +9,40 @@ import (
 )
 
 // complete verifies a job whose tasks all finished and moves it to its
-// terminal phase: completed when the replicas of every shard agree on their
-// output root, failed otherwise. The job's exit code is the first non-zero
-// shard exit code.
-func (o *Orchestrator) complete(js *jobState) {
+// terminal phase. The verification stage (verifystage.go) decides each
+// shard by the job's mode, running extra executions where the mode asks;
+// the job completes with the accepted roots when every shard is accepted,
+// and fails otherwise (replicas_disagree with no strict majority,
+// unverified when a check could not run). The job's exit code is the
+// first non-zero exit code of the accepted shard results.
+func (o *Orchestrator) complete(ctx context.Context, js *jobState) {
 	o.touch(js, func(j *api.Job) bool {
 		event(j, api.PhaseVerifying, "verifying results")
 		return true
 	})
-	rec, _ := js.snapshot()
-	roots := make([]string, rec.Spec.Shards)
-	exit := make([]int, rec.Spec.Shards)
-	var disagree []string
-	for _, t := range rec.Tasks {
-		if t.Phase != api.PhaseCompleted {
-			o.finish(js, api.PhaseFailed, nonEmpty(t.ErrorCode, "internal"), fmt.Sprintf("shard %d replica %d ended %s: %s", t.Shard, t.Replica, t.Phase, t.Error))
-			return
-		}
-		switch {
-		case roots[t.Shard] == "":
-			roots[t.Shard], exit[t.Shard] = t.OutputRoot, t.ExitCode
-		case roots[t.Shard] != t.OutputRoot:
-			disagree = append(disagree, fmt.Sprintf("shard %d: %s vs %s", t.Shard, roots[t.Shard], t.OutputRoot))
-		}
-	}
-	if len(disagree) > 0 {
-		o.finish(js, api.PhaseFailed, "replicas_disagree", "replicas returned different results: "+disagree[0])
+	ver, stop := o.verifyStage(ctx, js)
+	switch {
+	case stop != nil && stop.shutdown:
+		return // resumes, and is verified again, on the next start
+	case stop != nil:
+		o.finish(js, api.PhaseCancelled, "cancelled", stop.reason)
 		return
+	}
+	for _, sv := range ver.Shards {
+		switch sv.Verdict {
+		case api.VerdictAccepted:
+			continue
+		case api.VerdictNoMajority:
+			o.finish(js, api.PhaseFailed, "replicas_disagree", fmt.Sprintf("shard %d: replicas returned different results: %s", sv.Shard, sv.Why))
+		default:
+			rec, _ := js.snapshot()
+			o.finish(js, api.PhaseFailed, unverifiedCode(rec, sv.Shard), fmt.Sprintf("shard %d could not be verified: %s", sv.Shard, sv.Why))
+		}
+		return
+	}
+	roots := make([]string, len(ver.Shards))
+	for i, sv := range ver.Shards {
+		roots[i] = sv.Root
 	}
 	jobRoot, err := verify.JobRoot(roots)
 	if err != nil {
@@ -46,9 +54,9 @@ func (o *Orchestrator) complete(js *jobState) {
 	o.touch(js, func(j *api.Job) bool {
 		j.OutputRoot = jobRoot.String()
 		j.Cost = jobCost(j)
-		for _, code := range exit {
-			if code != 0 {
-				j.ExitCode = code
+		for _, sv := range ver.Shards {
+			if sv.ExitCode != 0 {
+				j.ExitCode = sv.ExitCode
 				break
 			}
 		}
@@ -61,4 +69,17 @@ func (o *Orchestrator) complete(js *jobState) {
 	})
 	o.forget(js)
 	o.settle(js)
+}
+
+// unverifiedCode is the error code of a shard that could not be verified:
+// the code of its last failed execution when it has one (a planned
+// replica that failed, or no provider for a check), else "unverified".
+func unverifiedCode(j *api.Job, shard int) string {
+	code := "unverified"
+	for _, t := range j.Tasks {
+		if t.Shard == shard && t.Phase.Terminal() && t.Phase != api.PhaseCompleted && t.ErrorCode != "" {
+			code = t.ErrorCode
+		}
+	}
+	return code
 }

@@ -2,6 +2,7 @@ package orchestrator
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
@@ -20,6 +21,9 @@ type jobState struct {
 	// claims holds, by shard, the provider each replica is being placed
 	// on, so that two replicas placed at once never pick the same one.
 	claims map[int]map[string]int
+	// expired is set when the job's deadline passed: a job stopped then
+	// ends expired, not cancelled.
+	expired atomic.Bool
 }
 
 // claim reserves provider p for task idx of shard, unless another replica

@@ -48,6 +48,20 @@ type Config struct {
 	// still waits for its result (default 3m, longer than a provider's
 	// delivery retries).
 	ResultGrace time.Duration
+	// MaxAttempts bounds the dispatches of one task: a task whose
+	// provider is lost (presence lapsed, restarted, no result in time) is
+	// matched again on another provider until it has been dispatched this
+	// many times (default 3).
+	MaxAttempts int
+	// RetryBackoff is the wait before a lost task is matched again; it
+	// doubles with every further loss, up to a minute (default 1s).
+	RetryBackoff time.Duration
+	// StagingTimeout bounds a task's staging (inputs and module) and
+	// PullTimeout making sure its image is present, when the job sets no
+	// bound of its own (defaults 5m and 10m). Neither counts against the
+	// task's run timeout.
+	StagingTimeout time.Duration
+	PullTimeout    time.Duration
 	// InlineInputBytes: blob inputs up to this size travel inside the
 	// dispatch; larger ones are fetched by the provider (default 64 KiB).
 	InlineInputBytes int64
@@ -78,6 +92,18 @@ func (c *Config) setDefaults() {
 	}
 	if c.ResultGrace <= 0 {
 		c.ResultGrace = 3 * time.Minute
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.RetryBackoff <= 0 {
+		c.RetryBackoff = time.Second
+	}
+	if c.StagingTimeout <= 0 {
+		c.StagingTimeout = 5 * time.Minute
+	}
+	if c.PullTimeout <= 0 {
+		c.PullTimeout = 10 * time.Minute
 	}
 	if c.InlineInputBytes <= 0 {
 		c.InlineInputBytes = 64 << 10
@@ -158,6 +184,7 @@ func New(net Network, cfg Config) (*Orchestrator, error) {
 	net.Handle(wire.ProtocolResult, wire.MaxResult, o.handleResult)
 	net.Handle(wire.ProtocolBlob, wire.MaxControlMessage, o.handleBlob)
 	net.Handle(wire.ProtocolLogs, wire.MaxControlMessage, o.handleLogs)
+	net.Handle(wire.ProtocolPhase, wire.MaxControlMessage, o.handlePhase)
 	return o, nil
 }
 
@@ -197,7 +224,7 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 		// Tasks a provider holds wait for its result: register them before
 		// any result is accepted.
 		for idx, t := range j.Tasks {
-			if t.Phase != api.PhaseRunning || t.Provider == "" {
+			if !t.Phase.Dispatched() || t.Provider == "" {
 				continue
 			}
 			pid, err := peer.Decode(t.Provider)
@@ -207,6 +234,7 @@ func (o *Orchestrator) Start(ctx context.Context) error {
 			}
 			run := o.newRun(j, idx, pid, nonEmpty(t.Attempt, t.ID))
 			run.boot, run.price, run.minPrice = t.ProviderBoot, t.BidPrice, t.MinPrice
+			run.resumePhase(&t)
 			js.resumed[idx] = run
 			o.register(run)
 		}

@@ -8,10 +8,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/gateway"
 	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/orchestrator/selection"
+	"github.com/opensky-network/opensky/internal/spec"
+	"github.com/opensky-network/opensky/internal/verify"
 )
 
 // Payments is the chain as an orchestrator uses it: it is the arbiter of
@@ -108,47 +112,58 @@ func spendable(amount, feeBps int64) int64 {
 
 // settlementFor computes what a terminal job's escrow pays. A task is paid
 // its receipt's charge when it completed with the output root a strict
-// majority of its shard's replicas agree on (the only root, for one
-// replica); a task that completed with another root is a proven wrong
-// result; a task whose provider vanished is reported lost. Payouts are
-// scaled down, never up, to fit the escrow with its fee.
+// majority of its shard's executions agree on (the rule of verify.Count:
+// the only root, for one replica; the recorded verdict's root once the job
+// was verified). A task that completed with another root is outvoted: a
+// proven wrong result for a deterministic (wasm) job, which the chain
+// slashes; for a docker job, whose replicas may legitimately differ, it is
+// reported as lost, which lowers the provider's reputation and slashes
+// nothing. A shard with no majority faults nobody. A task whose provider
+// vanished is reported lost. Each provider is reported at most once (its
+// worst fault), as the chain requires. Payouts are scaled down, never up,
+// to fit the escrow with its fee.
 func settlementFor(j *api.Job, feeBps int64) ledger.MsgSettle {
 	m := ledger.MsgSettle{Escrow: j.Payment.Escrow, Job: j.ID, Outcome: string(j.Phase), Evidence: j.OutputRoot,
 		Payouts: []ledger.Payout{}, Faults: []ledger.Fault{}}
 	if j.Phase != api.PhaseCompleted && j.Phase != api.PhaseFailed && j.Phase != api.PhaseCancelled {
 		m.Outcome = ledger.OutcomeFailed
 	}
-	votes := map[int]map[string]int{}
-	for _, t := range j.Tasks {
-		if t.Phase == api.PhaseCompleted && t.OutputRoot != "" {
-			if votes[t.Shard] == nil {
-				votes[t.Shard] = map[string]int{}
-			}
-			votes[t.Shard][t.OutputRoot]++
-		}
+	accepted := acceptedRoots(j)
+	outvoted := ledger.FaultWrongResult
+	if j.Spec.Engine != spec.EngineWasm {
+		outvoted = ledger.FaultLost
 	}
-	majority := func(shard int) string {
-		for root, n := range votes[shard] {
-			if 2*n > j.Spec.Replicas {
-				return root
-			}
+	faulted := map[string]int{} // peer -> index in m.Faults
+	fault := func(t api.Task, kind string) {
+		i, seen := faulted[t.Provider]
+		switch {
+		case !seen:
+			faulted[t.Provider] = len(m.Faults)
+			m.Faults = append(m.Faults, ledger.Fault{Peer: t.Provider, Task: t.ID, Kind: kind})
+		case kind == ledger.FaultWrongResult && m.Faults[i].Kind != ledger.FaultWrongResult:
+			m.Faults[i] = ledger.Fault{Peer: t.Provider, Task: t.ID, Kind: kind}
 		}
-		return ""
 	}
 	var total int64
 	for _, t := range j.Tasks {
+		root, decided := accepted[t.Shard]
 		switch {
 		case t.Provider == "":
-		case t.Phase == api.PhaseCompleted && t.OutputRoot != "" && t.OutputRoot == majority(t.Shard):
+		case t.Phase == api.PhaseCompleted && t.OutputRoot != "" && decided && t.OutputRoot == root:
 			amount := min(max(t.Price, 0), ledger.MaxAmount)
 			m.Payouts = append(m.Payouts, ledger.Payout{Peer: t.Provider, Task: t.ID, Amount: amount,
 				PricePerCPUSecond: min(max(t.BidPrice, 0), ledger.MaxAmount)})
 			total += amount
-		case t.Phase == api.PhaseCompleted && majority(t.Shard) != "":
-			m.Faults = append(m.Faults, ledger.Fault{Peer: t.Provider, Task: t.ID, Kind: ledger.FaultWrongResult})
-		case t.ErrorCode == "provider_lost":
-			m.Faults = append(m.Faults, ledger.Fault{Peer: t.Provider, Task: t.ID, Kind: ledger.FaultLost})
+		case t.Phase == api.PhaseCompleted && t.OutputRoot != "" && decided:
+			fault(t, outvoted)
 		}
+	}
+	// Lost providers come from the tasks' attempt histories: every
+	// provider that vanished with an attempt (presence lapsed, restarted,
+	// shut down, or no result in time), once, even when the task then
+	// completed elsewhere.
+	for _, a := range lostProviders(j) {
+		fault(api.Task{ID: a.ID, Provider: a.Provider}, ledger.FaultLost)
 	}
 	if limit := spendable(j.Payment.Budget, feeBps); total > limit {
 		for i := range m.Payouts {
@@ -156,6 +171,34 @@ func settlementFor(j *api.Job, feeBps int64) ledger.MsgSettle {
 		}
 	}
 	return m
+}
+
+// acceptedRoots maps each shard that has a strict majority to its root:
+// the verdict recorded by verification when there is one, otherwise the
+// same rule over the completed tasks (a job that ended before it was
+// verified).
+func acceptedRoots(j *api.Job) map[int]string {
+	out := map[int]string{}
+	if v := j.Verification; v != nil {
+		for _, sv := range v.Shards {
+			if sv.Root != "" {
+				out[sv.Shard] = sv.Root
+			}
+		}
+		return out
+	}
+	execs := map[int][]verify.Execution{}
+	for _, t := range j.Tasks {
+		if t.Phase == api.PhaseCompleted && t.OutputRoot != "" {
+			execs[t.Shard] = append(execs[t.Shard], verify.Execution{Task: t.ID, Provider: t.Provider, Root: t.OutputRoot})
+		}
+	}
+	for shard, es := range execs {
+		if t := verify.Count(es, j.Spec.Replicas); t.Decided() {
+			out[shard] = t.Root
+		}
+	}
+	return out
 }
 
 // scale is v*num/den without overflow, rounded down.
@@ -201,6 +244,10 @@ func (o *Orchestrator) settle(js *jobState) {
 	if o.closed {
 		return
 	}
+	o.touch(js, func(j *api.Job) bool {
+		note(j, api.PhaseSettling, fmt.Sprintf("settling on the chain: escrow %s, outcome %s", j.Payment.Escrow, j.Phase))
+		return true
+	})
 	o.wg.Add(1)
 	go func() {
 		defer o.wg.Done()
@@ -257,23 +304,50 @@ func (o *Orchestrator) settleOnce(ctx context.Context, js *jobState) error {
 		if hash != "" {
 			p.TxHash, p.Height = hash, height
 		}
-		event(j, "", fmt.Sprintf("settled on the chain: paid %s, fee %s, refunded %s",
+		note(j, api.PhaseSettling, fmt.Sprintf("settled on the chain: paid %s, fee %s, refunded %s",
 			ledger.FormatUSD(e.Paid), ledger.FormatUSD(e.Fee), ledger.FormatUSD(e.Refunded+e.Slashed)))
 		return true
 	})
 }
 
-// registry caches which peers are registered providers.
+// registry caches which peers are registered providers, the accounts
+// that own them, and the decoded IDs of the peers it has measured.
 type registry struct {
 	mu      sync.Mutex
 	peers   map[string]float64
+	owners  map[string]string
 	fetched time.Time
+	ids     map[string]peer.ID
+}
+
+// providerOwners is what a Payments may also tell: the account that
+// registered each active provider, by peer ID. Without it, owners are
+// unknown and the rule that replicas of a shard never share an owner has
+// nothing to go on.
+type providerOwners interface {
+	Owners(ctx context.Context) (map[string]string, error)
+}
+
+// ownersOf returns the accounts that own the given peers, as far as the
+// cache knows.
+func (r *registry) ownersOf(peers map[string]bool) map[string]bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]bool{}
+	for p := range peers {
+		if a := r.owners[p]; a != "" {
+			out[a] = true
+		}
+	}
+	return out
 }
 
 // payable keeps the candidates that can be paid: on a network that
-// charges, only registered providers, with their reputation for the
-// rankers. Others are noted in declined.
+// charges, only registered providers, with their reputation and owner for
+// the filters and rankers. Others are noted in declined. On every network
+// it notes each candidate's latency, when the host measures it.
 func (o *Orchestrator) payable(ctx context.Context, cs []selection.Candidate, declined map[string]string) []selection.Candidate {
+	o.reg.measure(o.net, cs)
 	if o.cfg.Payments == nil {
 		return cs
 	}
@@ -284,13 +358,20 @@ func (o *Orchestrator) payable(ctx context.Context, cs []selection.Candidate, de
 		} else {
 			o.log.Warn("read the provider registry", "err", err)
 		}
+		if po, ok := o.cfg.Payments.(providerOwners); ok {
+			if owners, err := po.Owners(ctx); err == nil {
+				o.reg.owners = owners
+			} else {
+				o.log.Warn("read the providers' owners", "err", err)
+			}
+		}
 	}
-	peers := o.reg.peers
+	peers, owners := o.reg.peers, o.reg.owners
 	o.reg.mu.Unlock()
 	out := cs[:0]
 	for _, c := range cs {
 		if score, ok := peers[c.Peer]; ok {
-			c.Reputation = score
+			c.Reputation, c.Owner = score, owners[c.Peer]
 			out = append(out, c)
 		} else {
 			declined[c.Peer] = "not registered as a provider on the chain"

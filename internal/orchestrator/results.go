@@ -165,11 +165,34 @@ func isNotEmpty(err error) bool {
 	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
 }
 
-// record writes a task's checked result into the job, durably.
+// record writes a task's checked result into the job, durably. A
+// provider that says it shut down while running the task lost it: its
+// attempt is closed and the task may be matched again; nothing of the
+// receipt is kept, so nothing is paid for it.
 func (o *Orchestrator) record(js *jobState, idx int, r resultOutcome) (taskOutcome, error) {
 	rc := r.receipt
+	if r.failed && r.code == codeProviderLost {
+		err := o.update(js, func(j *api.Job) bool {
+			t := &j.Tasks[idx]
+			if attemptOf(t, rc.TaskID) == nil {
+				openAttempt(t, rc.TaskID, rc.Provider, time.UnixMilli(rc.StartedMs).UTC())
+			}
+			closeAttempt(t, rc.TaskID, "", r.code, r.reason)
+			return true
+		})
+		return taskOutcome{idx: idx, failed: true, lost: true, code: r.code,
+			reason: fmt.Sprintf("provider %s: %s", shortPeer(rc.Provider), r.reason)}, err
+	}
 	err := o.update(js, func(j *api.Job) bool {
 		t := &j.Tasks[idx]
+		if attemptOf(t, rc.TaskID) == nil {
+			openAttempt(t, rc.TaskID, rc.Provider, time.UnixMilli(rc.StartedMs).UTC())
+		}
+		if r.failed {
+			closeAttempt(t, rc.TaskID, api.PhaseFailed, r.code, r.reason)
+		} else {
+			closeAttempt(t, rc.TaskID, api.PhaseCompleted, "", "")
+		}
 		t.ExitCode, t.OutputRoot, t.Receipt = rc.ExitCode, rc.OutputRoot, r.sealed
 		t.CPUMs, t.WallMs, t.PeakMemory, t.Price = rc.Usage.CPUMs, rc.Usage.WallMs, rc.Usage.PeakMemory, rc.Price
 		t.FinishedAt = time.Now().UTC()

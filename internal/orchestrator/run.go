@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
 )
@@ -16,6 +17,13 @@ type cancelCause struct{ reason string }
 
 func (c *cancelCause) Error() string { return "cancelled: " + c.reason }
 
+// expiredCause is the cause of a job's context when its deadline passes.
+type expiredCause struct{ deadline time.Duration }
+
+func (e *expiredCause) Error() string {
+	return fmt.Sprintf("the job's deadline of %s from its submission passed", e.deadline)
+}
+
 // failFast is the cause when a sibling task failed and the job stops.
 var errSiblingFailed = errors.New("another task of the job failed")
 
@@ -25,8 +33,11 @@ type taskOutcome struct {
 	failed    bool
 	cancelled bool
 	shutdown  bool
-	code      string
-	reason    string
+	// lost: the task's provider was lost and its attempt closed; the
+	// task may be matched again.
+	lost   bool
+	code   string
+	reason string
 }
 
 // prepare gives a job its context and cancel function; it runs before the
@@ -64,6 +75,15 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 			event(j, api.PhaseMatching, "matching providers")
 			return true
 		})
+	}
+	if d := time.Duration(rec.Spec.Deadline); d > 0 {
+		// Armed on every start, so a deadline that passed while the
+		// orchestrator was down ends the job as soon as it resumes.
+		expire := time.AfterFunc(time.Until(rec.CreatedAt.Add(d)), func() {
+			js.expired.Store(true)
+			cancel(&expiredCause{deadline: d})
+		})
+		defer expire.Stop()
 	}
 	outcomes := make(chan taskOutcome, len(rec.Tasks))
 	// Tasks that ended before a restart count as they ended.
@@ -108,7 +128,10 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 		}
 	}
 	var cc *cancelCause
+	var ec *expiredCause
 	switch {
+	case errors.As(context.Cause(ctx), &ec):
+		o.finish(js, api.PhaseExpired, "deadline_exceeded", ec.Error())
 	case first != nil:
 		o.finish(js, api.PhaseFailed, first.code, first.reason)
 	case errors.As(context.Cause(ctx), &cc):
@@ -118,16 +141,25 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 	case o.ctx.Err() != nil:
 		return
 	default:
-		o.complete(js)
+		o.complete(ctx, js)
 	}
 }
 
-// finish moves a job to a terminal phase other than completed.
+// finish moves a job to a terminal phase other than completed. A job
+// whose deadline passed while it was being stopped ends expired.
 func (o *Orchestrator) finish(js *jobState, phase api.Phase, code, reason string) {
+	if phase == api.PhaseCancelled && js.expired.Load() {
+		rec, _ := js.snapshot()
+		phase, code, reason = api.PhaseExpired, "deadline_exceeded", (&expiredCause{deadline: time.Duration(rec.Spec.Deadline)}).Error()
+	}
 	o.update(js, func(j *api.Job) bool {
 		for i := range j.Tasks {
-			if !j.Tasks[i].Phase.Terminal() {
-				j.Tasks[i].Phase = api.PhaseCancelled
+			t := &j.Tasks[i]
+			if !t.Phase.Terminal() {
+				t.Phase = api.PhaseCancelled
+				if t.Attempt != "" {
+					closeAttempt(t, t.Attempt, api.PhaseCancelled, "cancelled", reason)
+				}
 			}
 		}
 		j.ErrorCode, j.Reason = code, reason

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -45,9 +46,19 @@ type taskRun struct {
 	result chan taskOutcome
 	// live is what the task has written so far.
 	live liveOutput
+	// stagingFor and pullFor bound the phases before the run (pullFor is
+	// zero for engines with no image).
+	stagingFor, pullFor time.Duration
+	// ph is the phase the provider last reported; phased wakes await
+	// when it changes.
+	phaseMu sync.Mutex
+	ph      runPhase
+	phased  chan struct{}
 }
 
-// runTask drives one task: match, dispatch, await its result.
+// runTask drives one task: match, dispatch, await its result. A task
+// whose provider is lost is matched again on another provider, after a
+// backoff, until it has used MaxAttempts dispatches.
 func (o *Orchestrator) runTask(ctx context.Context, js *jobState, idx int) taskOutcome {
 	rec, _ := js.snapshot()
 	t := rec.Tasks[idx]
@@ -57,15 +68,25 @@ func (o *Orchestrator) runTask(ctx context.Context, js *jobState, idx int) taskO
 	}
 	js.mu.Lock()
 	run := js.resumed[idx]
+	delete(js.resumed, idx)
 	js.mu.Unlock()
-	if run == nil {
-		var out *taskOutcome
-		run, out = o.place(ctx, js, idx)
-		if out != nil {
-			return o.endTask(js, idx, *out)
+	for {
+		if run == nil {
+			var out *taskOutcome
+			run, out = o.place(ctx, js, idx)
+			if out != nil {
+				return o.endTask(js, idx, *out)
+			}
 		}
+		out := o.await(ctx, js, idx, run)
+		if !out.lost {
+			return out
+		}
+		if !o.reschedule(ctx, js, idx, run, &out) {
+			return o.endTask(js, idx, out)
+		}
+		run = nil
 	}
-	return o.await(ctx, js, idx, run)
 }
 
 func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID, attempt string) *taskRun {
@@ -76,7 +97,10 @@ func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID, attempt string) *t
 		res:       resources(s),
 		blobs:     map[string]bool{},
 		result:    make(chan taskOutcome, 1),
+		phased:    make(chan struct{}, 1),
+		ph:        runPhase{api.PhaseStaging, time.Now()},
 	}
+	run.stagingFor, run.pullFor = o.phaseBounds(s)
 	if s.Module != "" {
 		run.blobs[s.Module] = true
 	}
@@ -109,11 +133,22 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 		TimeoutMs:   time.Duration(s.Resources.Timeout).Milliseconds(),
 		Constraints: s.Constraints,
 		FreshWithin: o.cfg.PresenceTimeout,
+		Arch:        s.Arch,
+		// The floor applies only where reputations come from a chain.
+		MinReputation: float64(s.MinReputation),
+		Reputations:   o.cfg.Payments != nil,
+		Placement:     s.Placement,
+		Limit:         o.cfg.BidFanout,
+		Sample:        selection.DefaultSample,
 	}
 	if s.MaxPrice > 0 {
 		req.MaxPrice = int64(s.MaxPrice) / int64(len(rec.Tasks))
 	}
-	deadline := time.Now().Add(o.cfg.MatchTimeout)
+	matchFor := o.cfg.MatchTimeout
+	if m := time.Duration(s.Timeouts.Matching); m > 0 {
+		matchFor = m
+	}
+	deadline := time.Now().Add(matchFor)
 	backoff := time.Millisecond
 	declined := map[string]string{}
 	for {
@@ -122,6 +157,7 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 		presenceChanged, freed := o.presence.wait(), o.capacityFreed()
 		req.Now = time.Now()
 		req.Exclude = o.replicaHolders(js, t.Shard, idx)
+		req.ExcludeOwners = o.reg.ownersOf(req.Exclude)
 		out := o.pipeline.Select(req, o.payable(ctx, o.presence.candidates(o.inflight), declined))
 		for i, c := range out.Ranked {
 			if i == o.cfg.BidFanout {
@@ -143,7 +179,7 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 			return nil, &out
 		}
 		if time.Now().After(deadline) {
-			out := taskFailure("no_providers", "no provider accepted the task within %s: %s", o.cfg.MatchTimeout, summarize(out.Rejected, declined))
+			out := taskFailure("no_providers", "no provider accepted the task within %s: %s", matchFor, summarize(out.Rejected(), declined))
 			return nil, &out
 		}
 		timer := time.NewTimer(backoff)
@@ -202,8 +238,15 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 	if err != nil || !ack.Accepted {
 		o.unregister(run)
 		if err != nil {
-			// The provider may have taken it anyway: stop that attempt.
+			// The provider may have taken it anyway: stop that attempt,
+			// and do not offer it the task again.
 			o.sendCancel(run, fmt.Errorf("dispatch not confirmed: %w", err))
+			o.touch(js, func(j *api.Job) bool {
+				tk := &j.Tasks[idx]
+				openAttempt(tk, attempt, c.Peer, dispatched)
+				closeAttempt(tk, attempt, "", codeDispatchUnconfirmed, err.Error())
+				return true
+			})
 			return nil, "dispatch failed: " + err.Error()
 		}
 		return nil, "dispatch refused: " + ack.Reason
@@ -213,15 +256,17 @@ func (o *Orchestrator) tryProvider(ctx context.Context, js *jobState, idx int, r
 	o.touch(js, func(j *api.Job) bool {
 		tk := &j.Tasks[idx]
 		if !tk.Phase.Terminal() {
-			// A fast provider's result may already be recorded.
-			tk.Phase = api.PhaseRunning
+			// A fast provider's result (or phase report) may already be
+			// recorded.
+			tk.Phase = run.currentPhase().phase
 		}
 		tk.Provider, tk.StartedAt, tk.Attempt = c.Peer, dispatched, attempt
 		tk.ProviderBoot, tk.BidPrice, tk.MinPrice = run.boot, run.price, run.minPrice
 		tk.Attempts++
-		if j.Phase == api.PhaseMatching || j.Phase == api.PhaseQueued {
-			event(j, api.PhaseRunning, "running")
+		if attemptOf(tk, attempt) == nil {
+			openAttempt(tk, attempt, c.Peer, dispatched)
 		}
+		advance(j, api.PhaseStaging, "staging inputs")
 		return true
 	})
 	return run, ""
@@ -238,6 +283,8 @@ func (o *Orchestrator) taskSpec(j *api.Job, idx int, attempt string) (wire.TaskS
 		Resources: resources(s), TimeoutMs: time.Duration(s.Resources.Timeout).Milliseconds(),
 		Seed: Seed(j.ID, t.Shard),
 	}
+	staging, pull := o.phaseBounds(s)
+	ts.StagingTimeoutMs, ts.PullTimeoutMs = staging.Milliseconds(), pull.Milliseconds()
 	if s.Stdin != "" {
 		ts.Stdin = []byte(s.Stdin)
 	}
@@ -283,8 +330,26 @@ func Seed(jobID string, shard int) uint64 {
 	return binary.BigEndian.Uint64(sum[:8])
 }
 
-// replicaHolders lists the providers already holding another replica of
-// the shard.
+// phaseBounds are the staging and pulling bounds of the job's tasks:
+// the job's own, else the orchestrator's defaults. Only engine docker
+// pulls.
+func (o *Orchestrator) phaseBounds(s *spec.Job) (staging, pull time.Duration) {
+	staging = o.cfg.StagingTimeout
+	if d := time.Duration(s.Timeouts.Staging); d > 0 {
+		staging = d
+	}
+	if s.Engine == spec.EngineDocker {
+		pull = o.cfg.PullTimeout
+		if d := time.Duration(s.Timeouts.Pulling); d > 0 {
+			pull = d
+		}
+	}
+	return staging, pull
+}
+
+// replicaHolders lists the providers task self may not go to: those
+// already holding another replica of the shard, and those that lost the
+// task before or never confirmed its dispatch.
 func (o *Orchestrator) replicaHolders(js *jobState, shard, self int) map[string]bool {
 	rec, _ := js.snapshot()
 	out := map[string]bool{}
@@ -293,24 +358,24 @@ func (o *Orchestrator) replicaHolders(js *jobState, shard, self int) map[string]
 			out[t.Provider] = true
 		}
 	}
+	avoided(&rec.Tasks[self], out)
 	return out
 }
 
 // await waits for a dispatched task's result, its cancellation, or the
-// loss of its provider.
+// loss of its provider. A lost provider's attempt is closed and returned
+// as lost: the caller decides whether the task is matched again. Its
+// late result is then refused as unknown, since every attempt has an ID
+// of its own.
 func (o *Orchestrator) await(ctx context.Context, js *jobState, idx int, run *taskRun) taskOutcome {
 	tick := time.NewTicker(max(o.cfg.PresenceTimeout/4, 10*time.Millisecond))
 	defer tick.Stop()
-	rec, _ := js.snapshot()
-	started := rec.Tasks[idx].StartedAt
-	if started.IsZero() {
-		started = time.Now()
-	}
 	// A provider that is alive but never delivers (it lost the task, or
-	// gave up delivering) must not hold the job forever.
-	deadline := time.NewTimer(time.Until(started.Add(time.Duration(rec.Spec.Resources.Timeout) + o.cfg.ResultGrace)))
+	// gave up delivering) must not hold the job forever; each phase it
+	// reports sets the deadline from the bounds of the phases ahead.
+	deadline := time.NewTimer(time.Until(o.resultDeadline(run)))
 	defer deadline.Stop()
-	// giveUp ends the task for a reason of ours, unless its result was
+	// giveUp ends the attempt for a reason of ours, unless its result was
 	// recorded in the meantime, which then stands.
 	giveUp := func(out taskOutcome, cancelProvider bool) taskOutcome {
 		if !o.unregister(run) {
@@ -319,12 +384,19 @@ func (o *Orchestrator) await(ctx context.Context, js *jobState, idx int, run *ta
 		if cancelProvider {
 			o.sendCancel(run, errors.New(out.reason))
 		}
-		return o.endTask(js, idx, out)
+		out.idx, out.lost = idx, true
+		o.update(js, func(j *api.Job) bool {
+			closeAttempt(&j.Tasks[idx], run.taskID, "", out.code, out.reason)
+			return true
+		})
+		return out
 	}
 	for {
 		select {
 		case out := <-run.result:
 			return out
+		case <-run.phased:
+			deadline.Reset(time.Until(o.resultDeadline(run)))
 		case <-ctx.Done():
 			if !o.unregister(run) {
 				return <-run.result
@@ -334,14 +406,16 @@ func (o *Orchestrator) await(ctx context.Context, js *jobState, idx int, run *ta
 			}
 			return o.endTask(js, idx, o.stopped(ctx))
 		case <-deadline.C:
-			return giveUp(taskFailure("result_timeout", "provider %s sent no result within the task's timeout and %s", shortPeer(run.provider.String()), o.cfg.ResultGrace), true)
+			ph := run.currentPhase()
+			return giveUp(taskFailure(codeResultTimeout, "provider %s sent no result within the bounds of the task's phases and %s (it was %s since %s)",
+				shortPeer(run.provider.String()), o.cfg.ResultGrace, ph.phase, ph.at.UTC().Format(time.RFC3339)), true)
 		case <-tick.C:
 			p := run.provider.String()
 			if since := time.Since(o.presence.lastSeen(p)); since > o.cfg.PresenceTimeout {
-				return giveUp(taskFailure("provider_lost", "provider %s stopped answering (no presence for %s)", shortPeer(p), since.Round(time.Millisecond)), false)
+				return giveUp(taskFailure(codeProviderLost, "provider %s stopped answering (no presence for %s)", shortPeer(p), since.Round(time.Millisecond)), false)
 			}
 			if o.presence.restarted(p, run.boot) {
-				return giveUp(taskFailure("provider_lost", "provider %s restarted and lost the task", shortPeer(p)), false)
+				return giveUp(taskFailure(codeProviderLost, "provider %s restarted and lost the task", shortPeer(p)), false)
 			}
 		}
 	}
@@ -384,6 +458,9 @@ func (o *Orchestrator) endTask(js *jobState, idx int, out taskOutcome) taskOutco
 			t.Phase = api.PhaseCancelled
 		}
 		t.Error, t.ErrorCode, t.FinishedAt = out.reason, out.code, time.Now().UTC()
+		if t.Attempt != "" {
+			closeAttempt(t, t.Attempt, t.Phase, out.code, out.reason)
+		}
 		return true
 	})
 	return out

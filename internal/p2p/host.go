@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
@@ -164,6 +165,10 @@ func (h *Host) Connect(ctx context.Context, addr string) error {
 	}
 	return nil
 }
+
+// Latency is the smoothed round trip to p as the peerstore measured it,
+// zero when it has not.
+func (h *Host) Latency(p peer.ID) time.Duration { return h.host.Peerstore().LatencyEWMA(p) }
 
 // Peers returns the peers the host is connected to.
 func (h *Host) Peers() []peer.ID { return h.host.Network().Peers() }

@@ -23,8 +23,13 @@ import (
 	"github.com/opensky-network/opensky/internal/verify"
 )
 
-// errStaging marks failures to prepare a task's inputs.
-var errStaging = errors.New("staging inputs")
+// errStaging marks failures to prepare a task's inputs; errStagingTimeout
+// and errPullTimeout a phase that outlived its bound.
+var (
+	errStaging        = errors.New("staging inputs")
+	errStagingTimeout = errors.New("staging timed out")
+	errPullTimeout    = errors.New("pulling the image timed out")
+)
 
 // execute stages, runs, hashes and reports one task. It always ends by
 // pushing a signed receipt to the orchestrator, whatever happened.
@@ -106,8 +111,68 @@ func (p *Provider) execute(ctx context.Context, from peer.ID, d wire.Dispatch) {
 	p.deliver(from, &result, t.TaskID)
 }
 
-// run stages the task's inputs and module and runs it on its executor.
+// run stages the task's inputs and module, makes sure its image is
+// present, and runs it on its executor, reporting each phase to the
+// orchestrator. Staging and pulling have their own time bounds; the
+// task's timeout bounds only the run.
 func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.TaskSpec) (*executor.Result, error) {
+	phases := p.newPhaseReporter(from, t.TaskID)
+	defer phases.close()
+	phases.report(wire.PhaseStaging, "")
+	stagingFor := msOr(t.StagingTimeoutMs, p.cfg.StagingTimeout)
+	sctx, cancelStaging := context.WithTimeout(ctx, stagingFor)
+	defer cancelStaging()
+	task, err := p.stage(sctx, from, dir, t)
+	if err != nil {
+		if ctx.Err() == nil && sctx.Err() != nil {
+			return nil, fmt.Errorf("%w: inputs not staged within %s: %w", errStagingTimeout, stagingFor, err)
+		}
+		return nil, err
+	}
+	cancelStaging()
+	exec := p.execs[t.Engine]
+	if prep, ok := exec.(executor.Preparer); ok {
+		phases.report(wire.PhasePulling, t.Image)
+		pullFor := msOr(t.PullTimeoutMs, p.cfg.PullTimeout)
+		pctx, cancelPull := context.WithTimeout(ctx, pullFor)
+		err := prep.Prepare(pctx, task)
+		cancelPull()
+		if err != nil {
+			if ctx.Err() == nil && pctx.Err() != nil {
+				return nil, fmt.Errorf("%w: image %s not present within %s: %w", errPullTimeout, t.Image, pullFor, err)
+			}
+			return nil, err
+		}
+	}
+	phases.report(wire.PhaseRunning, "")
+	// Output goes to the orchestrator live as well; the last chunks are
+	// sent before run returns, so before the result.
+	lctx, stopLogs := context.WithCancel(ctx)
+	var logs sync.WaitGroup
+	for _, s := range []struct {
+		name string
+		dst  *io.Writer
+	}{{"stdout", &task.Stdout}, {"stderr", &task.Stderr}} {
+		l := p.newLiveLog(from, t.TaskID, s.name)
+		*s.dst = l
+		logs.Go(func() { l.run(lctx) })
+	}
+	defer logs.Wait()
+	defer stopLogs()
+	return exec.Run(ctx, task)
+}
+
+// msOr is ms milliseconds, or def when ms is not positive.
+func msOr(ms int64, def time.Duration) time.Duration {
+	if ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	return def
+}
+
+// stage writes the task's inputs, fetching those carried by reference and
+// the module, and builds the executor's task.
+func (p *Provider) stage(ctx context.Context, from peer.ID, dir string, t *wire.TaskSpec) (*executor.Task, error) {
 	in, out := filepath.Join(dir, "inputs"), filepath.Join(dir, "outputs")
 	for _, f := range t.Inputs {
 		if err := writeFile(in, f.Path, f.Data); err != nil {
@@ -162,21 +227,7 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 		}
 		task.Module = mod
 	}
-	// Output goes to the orchestrator live as well; the last chunks are
-	// sent before run returns, so before the result.
-	lctx, stopLogs := context.WithCancel(ctx)
-	var logs sync.WaitGroup
-	for _, s := range []struct {
-		name string
-		dst  *io.Writer
-	}{{"stdout", &task.Stdout}, {"stderr", &task.Stderr}} {
-		l := p.newLiveLog(from, t.TaskID, s.name)
-		*s.dst = l
-		logs.Go(func() { l.run(lctx) })
-	}
-	defer logs.Wait()
-	defer stopLogs()
-	return p.execs[t.Engine].Run(ctx, task)
+	return task, nil
 }
 
 func writeFile(dir, rel string, data []byte) error {
@@ -291,6 +342,10 @@ func errorCode(err error) string {
 		return "output_limit"
 	case errors.Is(err, executor.ErrInvalidTask):
 		return "invalid_task"
+	case errors.Is(err, errStagingTimeout):
+		return "staging_timeout"
+	case errors.Is(err, errPullTimeout):
+		return "pull_timeout"
 	case errors.Is(err, errStaging):
 		return "staging_failed"
 	case errors.Is(err, executor.ErrRefused):

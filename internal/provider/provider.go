@@ -51,6 +51,12 @@ type Config struct {
 	// DeliveryTimeout bounds how long a result is retried towards an
 	// orchestrator that does not answer (default 2m).
 	DeliveryTimeout time.Duration
+	// StagingTimeout bounds staging a task's inputs and module, and
+	// PullTimeout making sure its image is present, when the task names
+	// no bound of its own (defaults 5m and 10m). Neither counts against
+	// the task's run timeout.
+	StagingTimeout time.Duration
+	PullTimeout    time.Duration
 	// OutputBytes bounds the captured stdout and stderr of a task (each).
 	OutputBytes int64
 	Logger      *slog.Logger
@@ -65,6 +71,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.DeliveryTimeout <= 0 {
 		c.DeliveryTimeout = 2 * time.Minute
+	}
+	if c.StagingTimeout <= 0 {
+		c.StagingTimeout = 5 * time.Minute
+	}
+	if c.PullTimeout <= 0 {
+		c.PullTimeout = 10 * time.Minute
 	}
 	if c.OutputBytes <= 0 {
 		c.OutputBytes = executor.DefaultOutputBytes
@@ -208,7 +220,7 @@ func (p *Provider) announce() error {
 		Total:             p.adm.total,
 		Free:              free,
 		Running:           int64(held),
-		Labels:            p.cfg.Labels,
+		Labels:            withArch(p.cfg.Labels),
 		PricePerCPUSecond: p.cfg.PricePerCPUSecond,
 		MinPrice:          p.cfg.MinPrice,
 		UnixMilli:         time.Now().UnixMilli(),

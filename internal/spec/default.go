@@ -25,6 +25,7 @@ func (j *Job) Default() {
 	if j.Replicas == 0 {
 		j.Replicas = DefaultReplicas
 	}
+	j.defaultVerification()
 	r := &j.Resources
 	if r.CPU == 0 {
 		r.CPU = DefaultCPU

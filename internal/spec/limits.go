@@ -43,6 +43,8 @@ const (
 	// MinTimeout and MaxTimeout bound the run time of a task.
 	MinTimeout = Duration(10 * time.Millisecond)
 	MaxTimeout = Duration(24 * time.Hour)
+	// MaxDeadline bounds a job's deadline.
+	MaxDeadline = Duration(30 * 24 * time.Hour)
 	// MaxGPU is the most GPUs one task may ask for (docker only).
 	MaxGPU = 16
 

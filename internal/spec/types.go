@@ -1,5 +1,11 @@
 package spec
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
 // APIVersion is the only job spec version this build understands.
 const APIVersion = "opensky/v1"
 
@@ -52,11 +58,26 @@ type Job struct {
 	Inputs    []Input   `json:"inputs,omitempty"`
 	Outputs   []Output  `json:"outputs,omitempty"`
 
+	// Timeouts bound the phases of each task before it runs; the run
+	// itself is bounded by resources.timeout.
+	Timeouts Timeouts `json:"timeouts,omitzero"`
+	// Deadline bounds the whole job from its submission: when it passes,
+	// the job ends expired. Zero means no deadline.
+	Deadline Duration `json:"deadline,omitempty"`
+
 	// Shards is the number of parallel tasks; each sees OPENSKY_SHARD_INDEX
 	// and OPENSKY_SHARD_COUNT. Replicas is how many distinct providers run
 	// each shard.
 	Shards   int `json:"shards,omitempty"`
 	Replicas int `json:"replicas,omitempty"`
+	// Verification is how results are checked: none, quorum, spot-check
+	// or auto (verification.go). Empty: quorum with more than one
+	// replica, none with one.
+	Verification Verification `json:"verification,omitempty"`
+	// SpotCheck is the probability that a result is re-executed on
+	// another provider (spot-check, and auto for trusted providers).
+	// Zero: DefaultSpotCheck.
+	SpotCheck Fraction `json:"spotCheck,omitempty"`
 
 	// MaxPrice is the most the consumer pays for the whole job.
 	MaxPrice MicroUSD `json:"maxPrice,omitempty"`
@@ -67,7 +88,47 @@ type Job struct {
 	// Constraints select providers by their labels, e.g. "arch=amd64",
 	// "region!=eu", "gpu".
 	Constraints []string `json:"constraints,omitempty"`
+	// Arch asks for providers of one CPU architecture, named as Go names
+	// it ("amd64", "arm64"); providers announce theirs as the label
+	// "arch". Empty: any.
+	Arch string `json:"arch,omitempty"`
+	// MinReputation is the lowest chain reputation score, in [0, 1], a
+	// provider may have to get a task. On a network without a chain no
+	// provider has a score and the floor does not apply.
+	MinReputation Fraction `json:"minReputation,omitempty"`
+	// Placement chooses how tasks fill providers: spread (the default)
+	// prefers the provider with the most room left, pack the fullest one
+	// that still fits.
+	Placement Placement `json:"placement,omitempty"`
 }
+
+// Fraction is a number between 0 and 1, such as a reputation score,
+// written as a JSON or YAML number ("0.9") or a string holding one.
+type Fraction float64
+
+// UnmarshalJSON reads a number or a string holding one; Validate checks
+// the range.
+func (f *Fraction) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if uq, err := strconv.Unquote(s); err == nil {
+		s = uq
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil {
+		return fmt.Errorf("invalid fraction %s: want a number between 0 and 1", b)
+	}
+	*f = Fraction(v)
+	return nil
+}
+
+// Placement is how a job's tasks are spread over providers.
+type Placement string
+
+// The placements a job can ask for; empty means PlacementSpread.
+const (
+	PlacementSpread Placement = "spread"
+	PlacementPack   Placement = "pack"
+)
 
 // Resources are the limits of one task (one shard replica).
 type Resources struct {

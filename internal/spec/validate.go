@@ -11,8 +11,10 @@ func (j *Job) Validate() error {
 	j.validateMeta(&ps)
 	j.validateProgram(&ps)
 	j.validateResources(&ps)
+	j.validateTimeouts(&ps)
 	j.validateInputs(&ps)
 	j.validateOutputs(&ps)
 	j.validatePlacement(&ps)
+	j.validateVerification(&ps)
 	return ps.err()
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -29,7 +30,22 @@ func (j *Job) validatePlacement(ps *problems) {
 			ps.add(indexPath("constraints", i), "%s", msg)
 		}
 	}
+	if j.Arch != "" && !slices.Contains(knownArchs, j.Arch) {
+		ps.add("arch", "unknown architecture %q: want one of %s", j.Arch, strings.Join(knownArchs, ", "))
+	}
+	if !(j.MinReputation >= 0 && j.MinReputation <= 1) { // also catches NaN
+		ps.add("minReputation", "must be between 0 and 1, got %v", j.MinReputation)
+	}
+	switch j.Placement {
+	case "", PlacementSpread, PlacementPack:
+	default:
+		ps.add("placement", "must be %q or %q, got %q", PlacementSpread, PlacementPack, j.Placement)
+	}
 }
+
+// knownArchs are the CPU architectures a job may ask for, as Go names them
+// (a provider announces its runtime.GOARCH).
+var knownArchs = []string{"386", "amd64", "arm", "arm64", "loong64", "mips", "mips64", "mips64le", "mipsle", "ppc64", "ppc64le", "riscv64", "s390x"}
 
 // Constraint is a parsed provider constraint.
 type Constraint struct {

@@ -72,3 +72,19 @@ func (a *Arbiter) Registered(ctx context.Context) (map[string]float64, error) {
 	}
 	return out, nil
 }
+
+// Owners lists, by peer ID, the account that registered each active
+// provider.
+func (a *Arbiter) Owners(ctx context.Context) (map[string]string, error) {
+	ps, err := a.c.Providers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(ps))
+	for _, p := range ps {
+		if p.Active {
+			out[p.PeerID] = p.Address
+		}
+	}
+	return out, nil
+}

@@ -48,8 +48,9 @@ func TestSelectFiltersAndRanks(t *testing.T) {
 	}
 	out := Default().Select(req, cands)
 	if len(out.Ranked) != 1 || out.Ranked[0].Peer != "cheap" {
-		t.Fatalf("ranked = %+v, rejected = %v", out.Ranked, out.Rejected)
+		t.Fatalf("ranked = %+v, rejected = %v", out.Ranked, out.Rejected())
 	}
+	rejected := out.Rejected()
 	want := map[string]string{
 		"pricey":   "price:",
 		"arm":      "constraints:",
@@ -59,8 +60,8 @@ func TestSelectFiltersAndRanks(t *testing.T) {
 		"excluded": "excluded:",
 	}
 	for peer, prefix := range want {
-		if !strings.HasPrefix(out.Rejected[peer], prefix) {
-			t.Errorf("%s rejected for %q, want prefix %q", peer, out.Rejected[peer], prefix)
+		if !strings.HasPrefix(rejected[peer], prefix) {
+			t.Errorf("%s rejected for %q, want prefix %q", peer, rejected[peer], prefix)
 		}
 	}
 }
@@ -92,7 +93,7 @@ func TestReputationBreaksTiesTowardTheBetterRecord(t *testing.T) {
 	r := &Request{Engine: "wasm", Resources: wire.Capacity{MilliCPU: 100, MemoryBytes: 1 << 20}, Now: now, FreshWithin: time.Minute}
 	out := Default().Select(r, []Candidate{mk("a-caught-lying", 0.2), mk("b-newcomer", 0), mk("c-clean-record", 0.95)})
 	if len(out.Ranked) != 3 {
-		t.Fatalf("ranked %d, rejected %v", len(out.Ranked), out.Rejected)
+		t.Fatalf("ranked %d, rejected %v", len(out.Ranked), out.Rejected())
 	}
 	got := []string{out.Ranked[0].Peer, out.Ranked[1].Peer, out.Ranked[2].Peer}
 	if got[0] != "c-clean-record" || got[1] != "b-newcomer" || got[2] != "a-caught-lying" {

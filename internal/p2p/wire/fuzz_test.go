@@ -12,7 +12,8 @@ import (
 // same bytes.
 func FuzzOpen(f *testing.F) {
 	priv := testKey(f, 42)
-	for _, m := range []Message{samplePresence(), &Bid{TaskID: "t", Accept: true, Price: 3}, &Error{Code: "c", Message: "m"}} {
+	for _, m := range []Message{samplePresence(), &Bid{TaskID: "t", Accept: true, Price: 3}, &Error{Code: "c", Message: "m"},
+		&TaskPhase{TaskID: "j-a.0.0-b", Phase: PhaseRunning, UnixMilli: 1}} {
 		sealed, err := Seal(priv, m)
 		if err != nil {
 			f.Fatal(err)
@@ -28,7 +29,7 @@ func FuzzOpen(f *testing.F) {
 		if !bytes.Equal(again, data) {
 			t.Fatalf("accepted a non-canonical envelope:\n got %x\nwant %x", data, again)
 		}
-		for _, m := range []Message{&Presence{}, &Bid{}, &Error{}} {
+		for _, m := range []Message{&Presence{}, &Bid{}, &Error{}, &TaskPhase{}} {
 			signer, err := Open(data, MaxControlMessage, m)
 			if err != nil {
 				if env.Type() == m.WireType() && errors.Is(err, ErrWrongType) {
@@ -45,6 +46,9 @@ func FuzzOpen(f *testing.F) {
 			}
 			if !bytes.Equal(canon, env.Payload()) {
 				t.Fatalf("accepted a non-canonical payload %q", env.Payload())
+			}
+			if tp, ok := m.(*TaskPhase); ok {
+				tp.Validate() // must not panic, whatever it decoded
 			}
 		}
 	})

@@ -7,6 +7,9 @@ const (
 	ProtocolResult   = "/opensky/result/1.0.0"
 	ProtocolBlob     = "/opensky/blob/1.0.0"
 	ProtocolLogs     = "/opensky/logs/1.0.0"
+	// ProtocolPhase carries a provider's reports of where a task is
+	// (staging, pulling, running).
+	ProtocolPhase = "/opensky/phase/1.0.0"
 	// TopicPresence is the GossipSub topic of presence and capacity
 	// announcements.
 	TopicPresence = "/opensky/presence/1"
@@ -113,6 +116,11 @@ type TaskSpec struct {
 	Inputs     []File            `json:"inputs,omitempty"`
 	InputRefs  []BlobRef         `json:"inputRefs,omitempty"`
 	Outputs    []string          `json:"outputs,omitempty"`
+	// StagingTimeoutMs bounds staging the inputs and module, and
+	// PullTimeoutMs making sure the image is present (engine docker);
+	// neither counts against TimeoutMs. Zero: the provider's default.
+	StagingTimeoutMs int64 `json:"stagingTimeoutMs,omitempty"`
+	PullTimeoutMs    int64 `json:"pullTimeoutMs,omitempty"`
 }
 
 // Dispatch hands a task to the provider that bid for it.
@@ -237,3 +245,5 @@ func (BlobRequest) WireType() string  { return "blob-request/1" }
 func (LogChunk) WireType() string     { return "log-chunk/1" }
 func (LogAck) WireType() string       { return "log-ack/1" }
 func (BlobResponse) WireType() string { return "blob-response/1" }
+func (TaskPhase) WireType() string    { return "task-phase/1" }
+func (PhaseAck) WireType() string     { return "phase-ack/1" }
