@@ -72,6 +72,17 @@ func run(t *testing.T, task *executor.Task) (*executor.Result, map[string]string
 	return res, files
 }
 
+// runRaw runs task and returns its result whatever the exit code.
+func runRaw(t *testing.T, task *executor.Task) (*executor.Result, error) {
+	t.Helper()
+	ex, err := executorOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	task.OutputDir = t.TempDir()
+	return ex.Run(context.Background(), task)
+}
+
 // checkJob checks that dir/job.yaml is a valid spec naming dir's module.
 func checkJob(t *testing.T, dir string) *spec.Job {
 	t.Helper()
@@ -145,6 +156,18 @@ func TestWordcount(t *testing.T) {
 		if files["counts.txt"] != c.want {
 			t.Errorf("shard %d of %d: counts.txt %q, want %q", c.shard, c.shards, files["counts.txt"], c.want)
 		}
+	}
+
+	// The reduce step sums the shards' counts back to the whole.
+	parts := t.TempDir()
+	write(t, filepath.Join(parts, "shard-0", "counts.txt"), shard0)
+	write(t, filepath.Join(parts, "shard-1", "counts.txt"), shard1)
+	if _, files := run(t, &executor.Task{Module: bin, InputDir: parts, Args: []string{"--reduce"}}); files["counts.txt"] != all["counts.txt"] {
+		t.Errorf("reduce: counts.txt %q, want %q", files["counts.txt"], all["counts.txt"])
+	}
+	write(t, filepath.Join(parts, "bad", "counts.txt"), "not a count\n")
+	if res, err := runRaw(t, &executor.Task{Module: bin, InputDir: parts, Args: []string{"--reduce"}}); err != nil || res.ExitCode == 0 {
+		t.Errorf("reduce of a malformed counts file: exit %v, %v", res, err)
 	}
 
 	// The job's own inputs, mounted as the CLI would.

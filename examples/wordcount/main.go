@@ -6,6 +6,10 @@
 // OPENSKY_SHARD_INDEX. It writes every "word count" line, sorted by word,
 // to /outputs/counts.txt and the ten most frequent words to stdout.
 // args[1], when given, replaces /inputs as the directory to read.
+//
+// With the argument --reduce it is the job's reduce step instead: every
+// file under /inputs is a map shard's counts.txt ("word count" lines), and
+// it writes their sums, in the same form, to /outputs/counts.txt.
 package main
 
 import (
@@ -29,9 +33,13 @@ const (
 )
 
 func main() {
-	dir := inputsDir
-	if len(os.Args) > 1 {
-		dir = os.Args[1]
+	dir, reduce := inputsDir, false
+	for _, a := range os.Args[1:] {
+		if a == "--reduce" {
+			reduce = true
+		} else {
+			dir = a
+		}
 	}
 	shard, err := envInt("OPENSKY_SHARD_INDEX", 0)
 	if err != nil {
@@ -48,10 +56,15 @@ func main() {
 	}
 	counts := map[string]int{}
 	for i, f := range files {
-		if count > 1 && i%count != shard {
+		switch {
+		case reduce:
+			err = sumFile(f, counts)
+		case count > 1 && i%count != shard:
 			continue
+		default:
+			err = countFile(f, counts)
 		}
-		if err := countFile(f, counts); err != nil {
+		if err != nil {
 			fail(err)
 		}
 	}
@@ -100,6 +113,25 @@ func countFile(p string, counts map[string]int) error {
 		for _, w := range strings.FieldsFunc(sc.Text(), notWordRune) {
 			counts[strings.ToLower(w)]++
 		}
+	}
+	return sc.Err()
+}
+
+// sumFile adds the "word count" lines of the file at p to counts.
+func sumFile(p string, counts map[string]int) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		w, n, ok := strings.Cut(sc.Text(), " ")
+		c, err := strconv.Atoi(n)
+		if !ok || err != nil || c < 0 {
+			return fmt.Errorf("%s:%d: want \"word count\", got %q", p, line, sc.Text())
+		}
+		counts[w] += c
 	}
 	return sc.Err()
 }
