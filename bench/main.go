@@ -32,6 +32,7 @@ func main() {
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	dockerN := flag.Int("docker", 0, "also compare n container jobs with plain `docker run --rm` (0: skip)")
 	chainN := flag.Int("chain", 0, "only measure n settlement cycles through one chain validator against the state machine alone (0: skip)")
+	selectionN := flag.Int("selection", 0, "only measure n placements on 10,000 simulated providers through the selection pipeline against a bare filter+score loop (0: skip)")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -41,6 +42,13 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *selectionN > 0 {
+		if err := selectionThroughput(*selectionN); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *chainN > 0 {
 		if err := chainThroughput(context.Background(), *chainN); err != nil {

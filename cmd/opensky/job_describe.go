@@ -86,6 +86,7 @@ func describeJob(w io.Writer, j *api.Job) error {
 			t.row("Settling:", "retrying: "+p.Error)
 		}
 	}
+	describeVerification(t, j.Verification)
 	if j.OutputRoot != "" {
 		t.row("Output root:", j.OutputRoot)
 	}
@@ -133,4 +134,38 @@ func shortRoot(h string) string {
 		return h[:19] + "…"
 	}
 	return h
+}
+
+// describeVerification adds the verdict on a job's results and, per shard,
+// who agreed and who dissented.
+func describeVerification(t *table, v *api.Verification) {
+	if v == nil {
+		return
+	}
+	mode := v.Mode
+	if v.SpotCheck > 0 {
+		mode += fmt.Sprintf(", spot-check probability %g", v.SpotCheck)
+	}
+	t.row("Verification:", fmt.Sprintf("%s (%s)", v.Verdict, mode))
+	for _, sv := range v.Shards {
+		line := fmt.Sprintf("shard %d %s", sv.Shard, sv.Verdict)
+		if sv.Root != "" {
+			line += " " + shortRoot(sv.Root)
+		}
+		line += fmt.Sprintf(": %d agree", len(sv.Agreeing))
+		if len(sv.Dissenting) > 0 {
+			var who []string
+			for _, d := range sv.Dissenting {
+				who = append(who, shortID(d.Provider))
+			}
+			line += fmt.Sprintf(", %d dissent (%s)", len(sv.Dissenting), strings.Join(who, ", "))
+		}
+		if sv.Checks > 0 {
+			line += fmt.Sprintf(", %d check(s)", sv.Checks)
+		}
+		if sv.Why != "" {
+			line += " — " + sv.Why
+		}
+		t.row("", line)
+	}
 }

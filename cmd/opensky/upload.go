@@ -66,6 +66,13 @@ func resolveSpec(ctx context.Context, u *uploader, j *spec.Job, dir string) erro
 		}
 		j.Module = ref
 	}
+	if r := j.Reduce; r != nil && r.Module != "" && !spec.IsBlobRef(r.Module) {
+		ref, err := u.upload(ctx, local(r.Module))
+		if err != nil {
+			return fmt.Errorf("reduce.module: %w", err)
+		}
+		r.Module = ref
+	}
 	for i := range j.Inputs {
 		in := &j.Inputs[i]
 		if in.File == "" {

@@ -269,45 +269,51 @@ func TestCancelStopsTheModule(t *testing.T) {
 	})
 }
 
-// TestProviderLossFailsTheJob stops the provider running a task: the job
-// fails with provider_lost instead of staying in running.
-func TestProviderLossFailsTheJob(t *testing.T) {
+// TestProviderLossReschedulesTheTask stops the provider running a task:
+// the task moves to the other provider instead of staying in running.
+// When that one stops too (gracefully, saying so) and no provider is
+// left, the job fails with a reason once matching gives up.
+func TestProviderLossReschedulesTheTask(t *testing.T) {
 	net := startNet(t, 2)
 	o := net.Gateway.Orchestrator
 	s := wasmJob(upload(t, o, wasmtest.Loop()), 1)
 	s.Resources.Timeout = spec.Duration(10 * time.Minute)
+	s.Timeouts.Matching = spec.Duration(2 * time.Second)
 	j, err := o.SubmitJob(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := waitPhase(t, o, j.ID, api.PhaseRunning)
+	first := rec.Tasks[0].Provider
 	for _, p := range net.Providers {
-		if p.Host.ID().String() == rec.Tasks[0].Provider {
+		if p.Host.ID().String() == first {
 			// Cut the network first, as a crash or a pulled cable would:
 			// nothing reaches the orchestrator, which must notice alone.
 			p.Host.Close()
 			p.Close()
 		}
 	}
-	end := wait(t, o, j.ID)
-	if end.Phase != api.PhaseFailed || end.ErrorCode != "provider_lost" {
-		t.Fatalf("ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for rec.Tasks[0].Attempts < 2 || rec.Tasks[0].Phase != api.PhaseRunning {
+		if rec, err = o.WaitJob(ctx, j.ID, rec.Version); err != nil || rec.Phase.Terminal() {
+			t.Fatalf("the task did not move: %v %s %s", err, rec.Phase, rec.Reason)
+		}
 	}
-
+	second := rec.Tasks[0].Provider
+	if h := rec.Tasks[0].History; second == first || len(h) != 2 || h[0].Provider != first || h[0].ErrorCode != "provider_lost" {
+		t.Fatalf("after the loss: provider %s, history %+v", second, h)
+	}
 	// A provider that stops gracefully says so at once.
-	j2, err := o.SubmitJob(context.Background(), s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec = waitPhase(t, o, j2.ID, api.PhaseRunning)
 	for _, p := range net.Providers {
-		if p.Host.ID().String() == rec.Tasks[0].Provider {
+		if p.Host.ID().String() == second {
 			p.Close()
 		}
 	}
-	end = wait(t, o, j2.ID)
-	if end.Phase != api.PhaseFailed || end.ErrorCode != "provider_lost" || !strings.Contains(end.Reason, "shut down") {
-		t.Fatalf("graceful stop: ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
+	end := wait(t, o, j.ID)
+	h := end.Tasks[0].History
+	if end.Phase != api.PhaseFailed || end.ErrorCode != "no_providers" || len(h) != 2 || h[1].ErrorCode != "provider_lost" || !strings.Contains(h[1].Error, "shut down") {
+		t.Fatalf("ended %s/%s: %s; history %+v", end.Phase, end.ErrorCode, end.Reason, h)
 	}
 }
 

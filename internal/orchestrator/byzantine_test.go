@@ -92,7 +92,7 @@ func honestResult(t *testing.T, key crypto.PrivKey, d wire.Dispatch, stdout stri
 		root = r.String()
 	}
 	pid, _ := peer.IDFromPrivateKey(key)
-	rc := wire.Receipt{JobID: d.Task.JobID, TaskID: d.Task.TaskID, Shard: d.Task.Shard, Provider: pid.String(), OutputRoot: root, Price: 10}
+	rc := wire.Receipt{JobID: d.Task.JobID, TaskID: d.Task.TaskID, Shard: d.Task.Shard, Replica: d.Task.Replica, Provider: pid.String(), OutputRoot: root, Price: 10}
 	sealed, err := wire.Seal(key, &rc)
 	if err != nil {
 		t.Error(err)

@@ -27,7 +27,7 @@ func task(id string, shard int, provider string, phase api.Phase, root string, p
 }
 
 func TestSettlementPaysTheMajorityAndReportsTheRest(t *testing.T) {
-	j := &api.Job{ID: "j-1", Phase: api.PhaseFailed, Spec: spec.Job{Replicas: 3},
+	j := &api.Job{ID: "j-1", Phase: api.PhaseFailed, Spec: spec.Job{Engine: spec.EngineWasm, Replicas: 3},
 		Payment: &api.Payment{Escrow: "e-1", Budget: 1_000_000}}
 	j.Tasks = []api.Task{
 		task("t0", 0, "A", api.PhaseCompleted, "good", 10),
@@ -35,7 +35,7 @@ func TestSettlementPaysTheMajorityAndReportsTheRest(t *testing.T) {
 		task("t2", 0, "C", api.PhaseCompleted, "bad", 30), // outvoted: a wrong result
 		task("t3", 1, "A", api.PhaseCompleted, "x", 40),   // no majority in shard 1: nobody paid
 		task("t4", 1, "B", api.PhaseCompleted, "y", 50),
-		{ID: "t5", Shard: 1, Provider: "C", Phase: api.PhaseFailed, ErrorCode: "provider_lost"},
+		{ID: "t5", Shard: 1, Provider: "D", Phase: api.PhaseFailed, ErrorCode: "provider_lost"},
 	}
 	m := settlementFor(j, 100)
 	if m.Outcome != ledger.OutcomeFailed || m.Job != "j-1" || m.Escrow != "e-1" {
@@ -68,5 +68,64 @@ func TestSettlementNeverExceedsTheEscrow(t *testing.T) {
 	}
 	if total == 0 || total+ledger.Fee(total, 100) > 1000 {
 		t.Fatalf("paid %d + fee %d from an escrow of 1000", total, ledger.Fee(total, 100))
+	}
+}
+
+func TestSettlementSlashesOnlyDeterministicMinorities(t *testing.T) {
+	for _, c := range []struct {
+		engine spec.Engine
+		kind   string
+	}{{spec.EngineWasm, ledger.FaultWrongResult}, {spec.EngineDocker, ledger.FaultLost}} {
+		j := &api.Job{ID: "j-3", Phase: api.PhaseCompleted, Spec: spec.Job{Engine: c.engine, Replicas: 3},
+			Payment: &api.Payment{Escrow: "e-3", Budget: 1_000_000}}
+		j.Tasks = []api.Task{
+			task("t0", 0, "A", api.PhaseCompleted, "good", 10),
+			task("t1", 0, "B", api.PhaseCompleted, "good", 10),
+			task("t2", 0, "C", api.PhaseCompleted, "other", 10),
+		}
+		m := settlementFor(j, 100)
+		if len(m.Payouts) != 2 || len(m.Faults) != 1 || m.Faults[0].Peer != "C" || m.Faults[0].Kind != c.kind {
+			t.Fatalf("%s: payouts %+v faults %+v, want C reported %s", c.engine, m.Payouts, m.Faults, c.kind)
+		}
+	}
+}
+
+func TestSettlementFaultsAProviderOnceWithItsWorstFault(t *testing.T) {
+	j := &api.Job{ID: "j-4", Phase: api.PhaseCompleted, Spec: spec.Job{Engine: spec.EngineWasm, Replicas: 3, Shards: 2},
+		Payment: &api.Payment{Escrow: "e-4", Budget: 1_000_000}}
+	j.Tasks = []api.Task{
+		{ID: "t0", Shard: 0, Provider: "C", Phase: api.PhaseFailed, ErrorCode: "provider_lost"},
+		task("t1", 0, "A", api.PhaseCompleted, "good", 10),
+		task("t2", 0, "B", api.PhaseCompleted, "good", 10),
+		task("t3", 1, "A", api.PhaseCompleted, "fine", 10),
+		task("t4", 1, "B", api.PhaseCompleted, "fine", 10),
+		task("t5", 1, "C", api.PhaseCompleted, "forged", 10),
+	}
+	m := settlementFor(j, 100)
+	if len(m.Faults) != 1 || m.Faults[0].Task != "t5" || m.Faults[0].Kind != ledger.FaultWrongResult {
+		t.Fatalf("faults %+v, want C once, for its wrong result", m.Faults)
+	}
+}
+
+func TestSettlementFollowsTheRecordedVerdict(t *testing.T) {
+	// A spot-checked shard: one planned replica, a check that disagreed,
+	// and a tie-break that sided with the check.
+	j := &api.Job{ID: "j-5", Phase: api.PhaseCompleted, Spec: spec.Job{Engine: spec.EngineWasm, Replicas: 1},
+		Payment: &api.Payment{Escrow: "e-5", Budget: 1_000_000}}
+	j.Tasks = []api.Task{
+		task("t0", 0, "A", api.PhaseCompleted, "forged", 10),
+		task("t1", 0, "B", api.PhaseCompleted, "good", 10),
+		task("t2", 0, "C", api.PhaseCompleted, "good", 10),
+	}
+	j.Verification = &api.Verification{Mode: "spot-check", Verdict: api.VerdictAccepted,
+		Shards: []api.ShardVerdict{{Shard: 0, Verdict: api.VerdictAccepted, Root: "good"}}}
+	m := settlementFor(j, 100)
+	if len(m.Payouts) != 2 || len(m.Faults) != 1 || m.Faults[0].Peer != "A" {
+		t.Fatalf("payouts %+v faults %+v, want B and C paid and A faulted", m.Payouts, m.Faults)
+	}
+	// Without the record the same rule applies: every execution votes.
+	j.Verification = nil
+	if m2 := settlementFor(j, 100); len(m2.Payouts) != 2 || len(m2.Faults) != 1 || m2.Faults[0].Peer != "A" {
+		t.Fatalf("without a verdict: payouts %+v faults %+v", m2.Payouts, m2.Faults)
 	}
 }

@@ -104,7 +104,7 @@ func TestCanonicalJSONShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"apiVersion":"opensky/v1","kind":"Job","engine":"wasm","module":"pi.wasm",` +
-		`"resources":{"cpu":"1","memory":"64Mi","disk":"256Mi","timeout":"30s"},"shards":1,"replicas":1}`
+		`"resources":{"cpu":"1","memory":"64Mi","disk":"256Mi","timeout":"30s"},"shards":1,"replicas":1,"verification":"none"}`
 	if string(data) != want {
 		t.Fatalf("got  %s\nwant %s", data, want)
 	}

@@ -11,6 +11,9 @@ func (j *Job) RequireResolved() error {
 	if j.Module != "" && !IsBlobRef(j.Module) {
 		ps.add("module", "local file must be uploaded first")
 	}
+	if j.Reduce != nil && j.Reduce.Module != "" && !IsBlobRef(j.Reduce.Module) {
+		ps.add("reduce.module", "local file must be uploaded first")
+	}
 	for i, in := range j.Inputs {
 		if in.File != "" {
 			ps.add(fmt.Sprintf("inputs[%d].file", i), "local file must be uploaded first")

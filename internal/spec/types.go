@@ -70,6 +70,15 @@ type Job struct {
 	// each shard.
 	Shards   int `json:"shards,omitempty"`
 	Replicas int `json:"replicas,omitempty"`
+	// Split divides the inputs among the shards: "files" gives shard i
+	// the inputs whose index modulo Shards is i; "lines" cuts the one
+	// input into Shards contiguous ranges of whole lines. Empty: every
+	// shard sees every input.
+	Split string `json:"split,omitempty"`
+	// Reduce, when set, runs once after every shard's result is verified,
+	// with shard i's outputs under /inputs/shard-<i>/; its outputs are the
+	// job's final result.
+	Reduce *Reduce `json:"reduce,omitempty"`
 	// Verification is how results are checked: none, quorum, spot-check
 	// or auto (verification.go). Empty: quorum with more than one
 	// replica, none with one.
@@ -155,4 +164,21 @@ type Input struct {
 type Output struct {
 	Name string `json:"name"`
 	Path string `json:"path"`
+}
+
+// Split modes.
+const (
+	SplitFiles = "files"
+	SplitLines = "lines"
+)
+
+// Reduce is a job's reduce step: the same engine and resources as the
+// shards, its own program (default the job's), args and env.
+type Reduce struct {
+	// Module (engine wasm) or Image (engine docker); empty means the
+	// job's own.
+	Module string            `json:"module,omitempty"`
+	Image  string            `json:"image,omitempty"`
+	Args   []string          `json:"args,omitempty"`
+	Env    map[string]string `json:"env,omitempty"`
 }

@@ -15,6 +15,7 @@ func (j *Job) Validate() error {
 	j.validateInputs(&ps)
 	j.validateOutputs(&ps)
 	j.validatePlacement(&ps)
+	j.validateSplitReduce(&ps)
 	j.validateVerification(&ps)
 	return ps.err()
 }

@@ -279,7 +279,7 @@ func TestDefault(t *testing.T) {
 	j.Default()
 	want := wasmJob()
 	want.Kind = KindJob
-	want.Shards, want.Replicas = 1, 1
+	want.Shards, want.Replicas, want.Verification = 1, 1, VerifyNone
 	want.Resources = Resources{CPU: 1000, Memory: 64 * MiB, Disk: 256 * MiB, Timeout: Duration(30 * time.Second)}
 	if !reflect.DeepEqual(j, want) {
 		t.Fatalf("got %+v", j)
@@ -288,7 +288,7 @@ func TestDefault(t *testing.T) {
 	if !reflect.DeepEqual(j, want) {
 		t.Fatalf("second Default changed the job: %+v", j)
 	}
-	set := &Job{Kind: "Other", Shards: 3, Replicas: 2, Resources: Resources{CPU: 1, Memory: 2, Disk: 3, Timeout: 4}}
+	set := &Job{Kind: "Other", Shards: 3, Replicas: 2, Verification: VerifyQuorum, Resources: Resources{CPU: 1, Memory: 2, Disk: 3, Timeout: 4}}
 	before := *set
 	set.Default()
 	if !reflect.DeepEqual(*set, before) {

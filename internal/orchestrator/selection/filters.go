@@ -26,6 +26,8 @@ type Fresh struct{}
 
 func (Fresh) Name() string { return "presence" }
 
+func (Fresh) Applies(r *Request) bool { return r.FreshWithin > 0 }
+
 func (Fresh) Feasible(r *Request, c *Candidate) bool {
 	return r.FreshWithin <= 0 || !c.LastSeen.Before(r.oldest())
 }
@@ -40,6 +42,8 @@ type Excluded struct{}
 
 func (Excluded) Name() string { return "excluded" }
 
+func (Excluded) Applies(r *Request) bool { return len(r.Exclude) > 0 }
+
 func (Excluded) Feasible(r *Request, c *Candidate) bool { return !r.Exclude[c.Peer] }
 
 func (Excluded) Why(*Request, *Candidate) string {
@@ -53,6 +57,8 @@ func (Excluded) Why(*Request, *Candidate) string {
 type SameOwner struct{}
 
 func (SameOwner) Name() string { return "owner" }
+
+func (SameOwner) Applies(r *Request) bool { return len(r.ExcludeOwners) > 0 }
 
 func (SameOwner) Feasible(r *Request, c *Candidate) bool {
 	return c.Owner == "" || !r.ExcludeOwners[c.Owner]
@@ -70,6 +76,8 @@ type Arch struct{}
 const ArchLabel = "arch"
 
 func (Arch) Name() string { return "arch" }
+
+func (Arch) Applies(r *Request) bool { return r.Arch != "" }
 
 func (Arch) Feasible(r *Request, c *Candidate) bool {
 	return r.Arch == "" || c.Presence.Labels[ArchLabel] == r.Arch
@@ -90,6 +98,8 @@ func (Arch) Why(r *Request, c *Candidate) string {
 type ReputationFloor struct{}
 
 func (ReputationFloor) Name() string { return "reputation" }
+
+func (ReputationFloor) Applies(r *Request) bool { return r.MinReputation > 0 && r.Reputations }
 
 func (ReputationFloor) Feasible(r *Request, c *Candidate) bool {
 	return r.MinReputation <= 0 || !r.Reputations || c.Reputation >= r.MinReputation
@@ -129,6 +139,8 @@ type GPU struct{}
 
 func (GPU) Name() string { return "gpu" }
 
+func (GPU) Applies(r *Request) bool { return r.Resources.GPUs > 0 }
+
 func (GPU) Feasible(r *Request, c *Candidate) bool {
 	return r.Resources.GPUs <= 0 || c.Free().GPUs >= r.Resources.GPUs
 }
@@ -145,6 +157,8 @@ func (GPU) Why(r *Request, c *Candidate) string {
 type Constraints struct{}
 
 func (Constraints) Name() string { return "constraints" }
+
+func (Constraints) Applies(r *Request) bool { return len(r.Constraints) > 0 }
 
 func (Constraints) Feasible(r *Request, c *Candidate) bool {
 	for _, con := range r.parsedConstraints() {
@@ -170,6 +184,8 @@ type Price struct{}
 
 func (Price) Name() string { return "price" }
 
+func (Price) Applies(r *Request) bool { return r.MaxPrice > 0 }
+
 func (Price) Feasible(r *Request, c *Candidate) bool {
 	return r.MaxPrice <= 0 || worstCase(r, c) <= r.MaxPrice
 }
@@ -181,3 +197,14 @@ func (Price) Why(r *Request, c *Candidate) string {
 func worstCase(r *Request, c *Candidate) int64 {
 	return pricing.WorstCase(c.Presence.PricePerCPUSecond, c.Presence.MinPrice, r.Resources.MilliCPU, r.TimeoutMs)
 }
+
+var (
+	_ Applier = Fresh{}
+	_ Applier = Excluded{}
+	_ Applier = SameOwner{}
+	_ Applier = Arch{}
+	_ Applier = ReputationFloor{}
+	_ Applier = GPU{}
+	_ Applier = Constraints{}
+	_ Applier = Price{}
+)

@@ -93,6 +93,13 @@ type Filter interface {
 	Why(r *Request, c *Candidate) string
 }
 
+// Applier is an optional Filter capability: a filter whose Applies says
+// it has nothing to check for a request (no architecture asked for, no
+// price cap) is left out of that request's scan.
+type Applier interface {
+	Applies(r *Request) bool
+}
+
 // Ranker scores a feasible candidate in [0, 1]; higher is better.
 type Ranker interface {
 	Name() string
@@ -158,6 +165,19 @@ func (r *Request) parsedConstraints() []spec.Constraint {
 // batch job and log2 of the nodes for a service.) The presence snapshot
 // comes in random order, so the sample is random.
 const DefaultSample = 32
+
+// prepare derives what the filters need from the request once per scan:
+// the parsed constraints and the oldest fresh presence.
+func (r *Request) prepare() {
+	r.parsed = r.parsed[:0]
+	for _, s := range r.Constraints {
+		r.parsed = append(r.parsed, spec.ParseConstraint(s))
+	}
+	r.seenAfter, r.prepared = r.Now.Add(-r.FreshWithin), true
+}
+
+// done ends a scan; the request may change before the next.
+func (r *Request) done() { r.prepared = false }
 
 // oldest is the earliest a fresh presence may have been seen.
 func (r *Request) oldest() time.Time {

@@ -1,0 +1,114 @@
+package orchestrator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/spec"
+)
+
+// isReduce reports whether task t is job j's reduce step: it runs after
+// the shards, as the shard numbered Shards.
+func isReduce(j *api.Job, t api.Task) bool {
+	return j.Spec.Reduce != nil && t.Shard == j.Spec.Shards
+}
+
+// taskInputs are the inputs task t sees: the job's inputs, split among the
+// shards as the spec says, or for the reduce step every shard's outputs
+// under shard-<i>/.
+func (o *Orchestrator) taskInputs(j *api.Job, t api.Task) ([]spec.Input, error) {
+	s := &j.Spec
+	switch {
+	case isReduce(j, t):
+		return o.shardOutputs(j)
+	case s.Split == spec.SplitFiles:
+		var out []spec.Input
+		for i, in := range s.Inputs {
+			if i%s.Shards == t.Shard {
+				out = append(out, in)
+			}
+		}
+		return out, nil
+	case s.Split == spec.SplitLines && len(s.Inputs) == 1:
+		in := s.Inputs[0]
+		data := []byte(in.Content)
+		if in.Blob != "" {
+			var err error
+			if data, err = o.blobs.Read(in.Blob); err != nil {
+				return nil, fmt.Errorf("input %s: %w", in.Name, err)
+			}
+		}
+		part := lineRange(data, t.Shard, s.Shards)
+		ref, _, err := o.blobs.Put(context.Background(), bytes.NewReader(part), int64(len(part)))
+		if err != nil {
+			return nil, fmt.Errorf("input %s, shard %d: %w", in.Name, t.Shard, err)
+		}
+		return []spec.Input{{Name: in.Name, Blob: ref}}, nil
+	}
+	return s.Inputs, nil
+}
+
+// lineRange is shard's share of data's lines: lines [shard·n/shards,
+// (shard+1)·n/shards) of its n lines, each with its newline, so that the
+// shards' parts put back in order are data exactly.
+func lineRange(data []byte, shard, shards int) []byte {
+	var starts []int
+	for i := 0; i < len(data); {
+		starts = append(starts, i)
+		nl := bytes.IndexByte(data[i:], '\n')
+		if nl < 0 {
+			break
+		}
+		i += nl + 1
+	}
+	n := len(starts)
+	from, to := shard*n/shards, (shard+1)*n/shards
+	at := func(line int) int {
+		if line >= n {
+			return len(data)
+		}
+		return starts[line]
+	}
+	return data[at(from):at(to)]
+}
+
+// shardOutputs stores every shard's verified outputs as blobs and names
+// them shard-<i>/<path>, the reduce step's inputs.
+func (o *Orchestrator) shardOutputs(j *api.Job) ([]spec.Input, error) {
+	var out []spec.Input
+	for shard := range j.Spec.Shards {
+		dir := filepath.Join(o.outputs, j.ID, fmt.Sprintf("shard-%d", shard))
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if p == dir && errors.Is(err, fs.ErrNotExist) {
+					return fs.SkipAll
+				}
+				return err
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			ref, _, err := o.blobs.Put(context.Background(), bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, spec.Input{Name: fmt.Sprintf("shard-%d/%s", shard, filepath.ToSlash(rel)), Blob: ref})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("outputs of shard %d: %w", shard, err)
+		}
+	}
+	return out, nil
+}
