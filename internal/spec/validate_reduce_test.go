@@ -16,13 +16,16 @@ func TestSplitAndReduceValidation(t *testing.T) {
 		edit func(*Job)
 		path string
 	}{
-		"unknown split":             {func(j *Job) { j.Split = "bytes" }, "split"},
-		"lines needs one input":     {func(j *Job) { j.Split = SplitLines; j.Inputs = append(j.Inputs, Input{Name: "b", Content: "y"}) }, "split"},
-		"image in a wasm reduce":    {func(j *Job) { j.Reduce = &Reduce{Image: "busybox"} }, "reduce.image"},
-		"bad reduce blob":           {func(j *Job) { j.Reduce = &Reduce{Module: "sha256:xyz"} }, "reduce.module"},
-		"NUL in a reduce argument":  {func(j *Job) { j.Reduce = &Reduce{Args: []string{"a\x00"}} }, "reduce.args[0]"},
-		"reserved reduce variable":  {func(j *Job) { j.Reduce = &Reduce{Env: map[string]string{"OPENSKY_X": "1"}} }, "reduce.env.OPENSKY_X"},
-		"module in a docker reduce": {func(j *Job) { j.Engine, j.Module, j.Image = EngineDocker, "", "busybox"; j.Reduce = &Reduce{Module: "r.wasm"} }, "reduce.module"},
+		"unknown split":            {func(j *Job) { j.Split = "bytes" }, "split"},
+		"lines needs one input":    {func(j *Job) { j.Split = SplitLines; j.Inputs = append(j.Inputs, Input{Name: "b", Content: "y"}) }, "split"},
+		"image in a wasm reduce":   {func(j *Job) { j.Reduce = &Reduce{Image: "busybox"} }, "reduce.image"},
+		"bad reduce blob":          {func(j *Job) { j.Reduce = &Reduce{Module: "sha256:xyz"} }, "reduce.module"},
+		"NUL in a reduce argument": {func(j *Job) { j.Reduce = &Reduce{Args: []string{"a\x00"}} }, "reduce.args[0]"},
+		"reserved reduce variable": {func(j *Job) { j.Reduce = &Reduce{Env: map[string]string{"OPENSKY_X": "1"}} }, "reduce.env.OPENSKY_X"},
+		"module in a docker reduce": {func(j *Job) {
+			j.Engine, j.Module, j.Image = EngineDocker, "", "busybox"
+			j.Reduce = &Reduce{Module: "r.wasm"}
+		}, "reduce.module"},
 	} {
 		j := base()
 		c.edit(&j)
