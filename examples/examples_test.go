@@ -231,3 +231,17 @@ func write(t *testing.T, p, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestWordcountMapReduceSpec(t *testing.T) {
+	j, err := spec.DecodeFile(filepath.Join("wordcount", "mapreduce.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Default()
+	if err := j.Validate(); err != nil {
+		t.Fatalf("wordcount/mapreduce.yaml: %v", err)
+	}
+	if j.Split != spec.SplitFiles || j.Reduce == nil || j.Shards != 2 || len(j.Reduce.Args) != 1 || j.Reduce.Args[0] != "--reduce" {
+		t.Fatalf("wordcount/mapreduce.yaml: %+v", j)
+	}
+}

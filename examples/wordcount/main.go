@@ -7,7 +7,11 @@
 // to /outputs/counts.txt and the ten most frequent words to stdout.
 // args[1], when given, replaces /inputs as the directory to read.
 //
-// With the argument --reduce it is the job's reduce step instead: every
+// When the job splits its inputs itself (OPENSKY_INPUT_SPLIT is set), a
+// shard counts every file it is given.
+//
+// With the argument --reduce (or OPENSKY_REDUCE=1) it is the job's reduce
+// step instead: every
 // file under /inputs is a map shard's counts.txt ("word count" lines), and
 // it writes their sums, in the same form, to /outputs/counts.txt.
 package main
@@ -33,7 +37,7 @@ const (
 )
 
 func main() {
-	dir, reduce := inputsDir, false
+	dir, reduce := inputsDir, os.Getenv("OPENSKY_REDUCE") == "1"
 	for _, a := range os.Args[1:] {
 		if a == "--reduce" {
 			reduce = true
@@ -48,6 +52,9 @@ func main() {
 	count, err := envInt("OPENSKY_SHARD_COUNT", 1)
 	if err != nil {
 		fail(err)
+	}
+	if os.Getenv("OPENSKY_INPUT_SPLIT") != "" {
+		count = 1 // the orchestrator already gave this shard only its part
 	}
 
 	files, err := listFiles(dir)

@@ -108,6 +108,9 @@ const (
 	// re-execution, a second replica of an untrusted provider's result,
 	// or a tie-break.
 	RoleCheck = "check"
+	// RoleReduce is the job's reduce step, run once every shard is
+	// verified, as the shard numbered Shards.
+	RoleReduce = "reduce"
 )
 
 // Task is one shard replica of a job.

@@ -40,9 +40,35 @@ func (o *Orchestrator) complete(ctx context.Context, js *jobState) {
 		}
 		return
 	}
+	rec, _ := js.snapshot()
+	if err := o.promoteVerified(rec.ID, ver); err != nil {
+		o.finish(js, api.PhaseFailed, "internal", err.Error())
+		return
+	}
 	roots := make([]string, len(ver.Shards))
+	exit := 0
 	for i, sv := range ver.Shards {
 		roots[i] = sv.Root
+		if exit == 0 {
+			exit = sv.ExitCode
+		}
+	}
+	if rec.Spec.Reduce != nil {
+		rt, stop := o.runReduce(ctx, js)
+		switch {
+		case stop != nil && stop.shutdown:
+			return
+		case stop != nil && stop.cancelled:
+			o.finish(js, api.PhaseCancelled, "cancelled", stop.reason)
+			return
+		case stop != nil:
+			o.finish(js, api.PhaseFailed, stop.code, stop.reason)
+			return
+		}
+		roots = append(roots, rt.OutputRoot)
+		if exit == 0 {
+			exit = rt.ExitCode
+		}
 	}
 	jobRoot, err := verify.JobRoot(roots)
 	if err != nil {
@@ -54,12 +80,7 @@ func (o *Orchestrator) complete(ctx context.Context, js *jobState) {
 	o.touch(js, func(j *api.Job) bool {
 		j.OutputRoot = jobRoot.String()
 		j.Cost = jobCost(j)
-		for _, sv := range ver.Shards {
-			if sv.ExitCode != 0 {
-				j.ExitCode = sv.ExitCode
-				break
-			}
-		}
+		j.ExitCode = exit
 		msg := "completed"
 		if j.ExitCode != 0 {
 			msg = fmt.Sprintf("completed with exit code %d", j.ExitCode)

@@ -125,7 +125,9 @@ func spendable(amount, feeBps int64) int64 {
 func settlementFor(j *api.Job, feeBps int64) ledger.MsgSettle {
 	m := ledger.MsgSettle{Escrow: j.Payment.Escrow, Job: j.ID, Outcome: string(j.Phase), Evidence: j.OutputRoot,
 		Payouts: []ledger.Payout{}, Faults: []ledger.Fault{}}
-	if j.Phase != api.PhaseCompleted && j.Phase != api.PhaseFailed && j.Phase != api.PhaseCancelled {
+	switch j.Phase {
+	case api.PhaseCompleted, api.PhaseFailed, api.PhaseCancelled, api.PhaseExpired:
+	default:
 		m.Outcome = ledger.OutcomeFailed
 	}
 	accepted := acceptedRoots(j)

@@ -153,8 +153,8 @@ func (o *Orchestrator) JobOutputs(ctx context.Context, id string) ([]api.OutputF
 		return nil, err
 	}
 	var out []api.OutputFile
-	for shard := range j.Spec.Shards {
-		dir := filepath.Join(o.outputs, id, fmt.Sprintf("shard-%d", shard))
+	for shard := range outputShards(j) {
+		dir := shardOutputDir(o.outputs, id, shard)
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if p == dir && errors.Is(err, fs.ErrNotExist) {
@@ -186,10 +186,10 @@ func (o *Orchestrator) OpenOutput(ctx context.Context, id string, shard int, rel
 	if err != nil {
 		return nil, 0, err
 	}
-	if shard < 0 || shard >= j.Spec.Shards {
+	if shard < 0 || shard >= outputShards(j) {
 		return nil, 0, fmt.Errorf("shard %d: %w", shard, gateway.ErrNotFound)
 	}
-	p, err := safepath.Join(filepath.Join(o.outputs, id, fmt.Sprintf("shard-%d", shard)), strings.TrimPrefix(rel, "/"))
+	p, err := safepath.Join(shardOutputDir(o.outputs, id, shard), strings.TrimPrefix(rel, "/"))
 	if err != nil {
 		return nil, 0, fmt.Errorf("%w: %w", gateway.ErrNotFound, err)
 	}

@@ -125,15 +125,17 @@ func (o *Orchestrator) checkAndStore(run *taskRun, rc *wire.Receipt, res *wire.R
 	})
 }
 
-// keepOutputs writes a shard's files into a staging directory and renames
-// it into place, so that a shard's outputs appear whole or not at all.
+// keepOutputs writes a task's files into a staging directory and renames
+// it into place, so that they appear whole or not at all. Each replica
+// keeps its own: verification decides whose become the shard's outputs
+// (promoteOutputs), so a replica outvoted later never serves its files.
 func (o *Orchestrator) keepOutputs(run *taskRun, files []wire.File) error {
 	jobDir := filepath.Join(o.outputs, run.jobID)
-	final := filepath.Join(jobDir, fmt.Sprintf("shard-%d", run.shard))
+	final := taskOutputDir(o.outputs, run.jobID, run.recordID)
 	if _, err := os.Stat(final); err == nil {
 		return nil
 	}
-	if err := os.MkdirAll(jobDir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
 		return err
 	}
 	stage, err := os.MkdirTemp(jobDir, ".stage-")

@@ -167,6 +167,8 @@ func (o *Orchestrator) finish(js *jobState, phase api.Phase, code, reason string
 		event(j, phase, reason)
 		return true
 	})
+	rec, _ := js.snapshot()
+	o.promoteSingle(rec)
 	o.forget(js)
 	o.settle(js)
 }

@@ -13,6 +13,27 @@ import (
 	"github.com/opensky-network/opensky/internal/spec"
 )
 
+// Variables a task sees besides the executor's OPENSKY_SHARD_INDEX,
+// OPENSKY_SHARD_COUNT and OPENSKY_JOB_ID.
+const (
+	// EnvInputSplit is set to the spec's split ("files" or "lines") when
+	// the orchestrator already gave each shard only its part of the
+	// inputs, so the program must not divide them again.
+	EnvInputSplit = "OPENSKY_INPUT_SPLIT"
+	// EnvReduce is "1" in the reduce step.
+	EnvReduce = "OPENSKY_REDUCE"
+)
+
+// withEnv is env plus k=v, as a new map.
+func withEnv(env map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(env)+1)
+	for key, val := range env {
+		out[key] = val
+	}
+	out[k] = v
+	return out
+}
+
 // isReduce reports whether task t is job j's reduce step: it runs after
 // the shards, as the shard numbered Shards.
 func isReduce(j *api.Job, t api.Task) bool {

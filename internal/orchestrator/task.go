@@ -104,7 +104,14 @@ func (o *Orchestrator) newRun(j *api.Job, idx int, p peer.ID, attempt string) *t
 	if s.Module != "" {
 		run.blobs[s.Module] = true
 	}
-	for _, in := range s.Inputs {
+	if r := s.Reduce; r != nil && r.Module != "" && isReduce(j, j.Tasks[idx]) {
+		run.blobs[r.Module] = true
+	}
+	inputs, err := o.taskInputs(j, j.Tasks[idx])
+	if err != nil {
+		o.log.Warn("task inputs", "task", j.Tasks[idx].ID, "err", err)
+	}
+	for _, in := range inputs {
 		if in.Blob != "" {
 			run.blobs[in.Blob] = true
 		}
@@ -291,8 +298,27 @@ func (o *Orchestrator) taskSpec(j *api.Job, idx int, attempt string) (wire.TaskS
 	for _, out := range s.Outputs {
 		ts.Outputs = append(ts.Outputs, out.Path)
 	}
+	if isReduce(j, t) {
+		// The reduce step runs as one more shard, numbered Shards, with its
+		// own program and every shard's outputs as its inputs.
+		r := s.Reduce
+		ts.Shards, ts.Seed = s.Shards+1, Seed(j.ID, s.Shards)
+		if r.Module != "" {
+			ts.ModuleHash = r.Module
+		}
+		if r.Image != "" {
+			ts.Image = r.Image
+		}
+		ts.Args, ts.Env, ts.Stdin = r.Args, withEnv(r.Env, EnvReduce, "1"), nil
+	} else if s.Split != "" {
+		ts.Env = withEnv(s.Env, EnvInputSplit, s.Split)
+	}
+	inputs, err := o.taskInputs(j, t)
+	if err != nil {
+		return ts, err
+	}
 	inlined := int64(0)
-	for _, in := range s.Inputs {
+	for _, in := range inputs {
 		switch {
 		case in.Blob == "":
 			ts.Inputs = append(ts.Inputs, wire.File{Path: in.Name, Data: []byte(in.Content)})
