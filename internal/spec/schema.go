@@ -31,6 +31,9 @@ func checkSchema(v any, t reflect.Type, path string, ps *problems) {
 		return
 	}
 	switch t.Kind() {
+	case reflect.Pointer:
+		// An optional section (reduce): checked as what it points to.
+		checkSchema(v, t.Elem(), path, ps)
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
 		if !ok {
