@@ -174,11 +174,26 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 				declined[c.Peer] = "holds another replica of the shard"
 				continue
 			}
+			// Replicas placed at the same moment must not share an owner
+			// either: one account running two "independent" replicas
+			// could agree with itself.
+			owner := ""
+			if c.Owner != "" {
+				owner = "owner:" + c.Owner
+				if !js.claim(t.Shard, idx, owner) {
+					js.release(t.Shard, idx, c.Peer)
+					declined[c.Peer] = "its owner holds another replica of the shard"
+					continue
+				}
+			}
 			run, why := o.tryProvider(ctx, js, idx, req, c)
 			if run != nil {
 				return run, nil
 			}
 			js.release(t.Shard, idx, c.Peer)
+			if owner != "" {
+				js.release(t.Shard, idx, owner)
+			}
 			declined[c.Peer] = why
 		}
 		if err := ctx.Err(); err != nil {
