@@ -18,6 +18,12 @@
 //	GET  /api/v1/jobs/{id}/outputs                 []api.OutputFile
 //	GET  /api/v1/jobs/{id}/outputs/{shard}/{path}  the file's bytes
 //
+//	GET  /api/v1/openapi.json                      the OpenAPI 3.0 document of this API
+//
+// With WithUI, every other path is the web interface (internal/gateway/ui):
+// dashboard (/), jobs (/jobs, /jobs/{id} with live updates over
+// /jobs/{id}/events), providers (/providers) and chain (/chain).
+//
 // With a chain (WithChain), under /api/v1/chain:
 //
 //	GET  /api/v1/chain                             api.ChainInfo (chain ID, height, arbiter, fee)

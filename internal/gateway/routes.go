@@ -12,6 +12,7 @@ func (s *Server) routes() {
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP)
 
+	s.handle("GET /api/v1/openapi.json", s.openAPIDoc)
 	s.handle("GET /api/v1/node", s.node)
 	s.handle("GET /api/v1/providers", s.providers)
 	s.handle("POST /api/v1/blobs", s.putBlob)
@@ -27,7 +28,7 @@ func (s *Server) routes() {
 
 	s.chainRoutes()
 
-	s.mux.Handle("/", s.instrument(unmatchedRoute, http.HandlerFunc(s.noRoute)))
+	s.mux.Handle("/", s.unmatched())
 }
 
 // handle registers h under pattern with metrics and panic recovery.

@@ -13,6 +13,7 @@ import (
 type Server struct {
 	b       Backend
 	chain   Chain // nil on a network without a chain
+	webUI   bool  // serve the web UI (WithUI)
 	log     *slog.Logger
 	maxBlob int64
 	maxSpec int64

@@ -196,7 +196,8 @@ func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Lo
 		Version:         Version,
 		Logger:          log.With("component", "orchestrator"),
 	}
-	var gopts []gateway.Option
+	// The web interface is served next to the API.
+	gopts := []gateway.Option{gateway.WithUI()}
 	if n.Ledger != nil {
 		if n.Account == nil {
 			return errors.New("chain: a gateway on a chain needs an account (chain.account) to arbitrate its jobs' escrows")

@@ -1,0 +1,19 @@
+// Package ui is the gateway's web interface: server-rendered pages
+// (html/template) over the gateway's Backend and, when there is one, its
+// Chain, with the stylesheet, script and templates embedded in the binary.
+// Charts are SVG drawn by the server; a job page follows its job live over
+// Server-Sent Events. There is no front-end build step.
+//
+// Pages:
+//
+//	GET /                  dashboard: providers, capacity, jobs by phase, chain summary
+//	GET /jobs?phase=       jobs, optionally of one phase
+//	GET /jobs/{id}         a job: timeline, tasks, verification, payment, outputs
+//	GET /jobs/{id}/events  text/event-stream: the job's phase and version on every change
+//	GET /providers         providers with resources, prices and, with a chain, stake and reputation
+//	GET /chain             the chain's status, supply and market
+//	GET /static/...        embedded stylesheet and script
+//
+// Output downloads link to the API's /api/v1/jobs/{id}/outputs/{shard}/{path}.
+// Every error is an HTML page with a status and a message.
+package ui

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/opensky-network/opensky/internal/api"
+)
+
+// Backend is what the pages read: the gateway's Backend satisfies it.
+type Backend interface {
+	GetJob(ctx context.Context, id string) (*api.Job, error)
+	ListJobs(ctx context.Context, opts api.ListOptions) ([]api.Job, error)
+	// WaitJob blocks until the job's Version exceeds after (or it is
+	// terminal, or ctx ends) and returns the record.
+	WaitJob(ctx context.Context, id string, after uint64) (*api.Job, error)
+	JobOutputs(ctx context.Context, id string) ([]api.OutputFile, error)
+	Providers(ctx context.Context) ([]api.Provider, error)
+}
+
+// Chain is the part of the chain the pages show: the gateway's Chain
+// satisfies it.
+type Chain interface {
+	ChainInfo(ctx context.Context) (api.ChainInfo, error)
+	ChainQuery(ctx context.Context, path string) (json.RawMessage, error)
+}
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithChain shows the chain on the dashboard, the providers page and the
+// chain page. A nil Chain means a gateway without a chain.
+func WithChain(c Chain) Option {
+	return func(h *Handler) { h.chain = c }
+}
+
+// WithLogger sets the logger for failures the pages hide behind a
+// generic message.
+func WithLogger(l *slog.Logger) Option {
+	return func(h *Handler) {
+		if l != nil {
+			h.log = l
+		}
+	}
+}
+
+// WithNotFound names the error (tested with errors.Is) the Backend returns
+// for an unknown job; such a job gets a 404 page.
+func WithNotFound(target error) Option {
+	return func(h *Handler) { h.notFound = target }
+}
+
+// WithStreamContext sets how the context of an event stream is derived
+// from its request, so that a server shutting down can end its streams.
+// By default a stream ends when the client goes away.
+func WithStreamContext(f func(*http.Request) (context.Context, context.CancelFunc)) Option {
+	return func(h *Handler) {
+		if f != nil {
+			h.streamCtx = f
+		}
+	}
+}
+
+// Handler serves the web UI. It is safe for concurrent use.
+type Handler struct {
+	b         Backend
+	chain     Chain
+	log       *slog.Logger
+	notFound  error
+	streamCtx func(*http.Request) (context.Context, context.CancelFunc)
+	pages     *pages
+	mux       *http.ServeMux
+}
+
+// New returns the web UI over b.
+func New(b Backend, opts ...Option) *Handler {
+	h := &Handler{
+		b:   b,
+		log: slog.New(slog.DiscardHandler),
+		streamCtx: func(r *http.Request) (context.Context, context.CancelFunc) {
+			return context.WithCancel(r.Context())
+		},
+		pages: mustParsePages(),
+		mux:   http.NewServeMux(),
+	}
+	for _, o := range opts {
+		o(h)
+	}
+	h.mux.HandleFunc("GET /{$}", h.dashboard)
+	h.mux.HandleFunc("GET /jobs", h.jobs)
+	h.mux.HandleFunc("GET /jobs/{id}", h.job)
+	h.mux.HandleFunc("GET /jobs/{id}/events", h.jobEvents)
+	h.mux.HandleFunc("GET /providers", h.providers)
+	h.mux.HandleFunc("GET /chain", h.chainPage)
+	h.mux.Handle("GET /static/", staticHandler())
+	h.mux.HandleFunc("/", h.noPage)
+	return h
+}
+
+// ServeHTTP serves the pages.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.mux.ServeHTTP(w, r)
+}
+
+// noPage answers what no page matched: 405 for a method other than GET
+// and HEAD, 404 otherwise.
+func (h *Handler) noPage(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		h.renderError(w, r, http.StatusMethodNotAllowed, "Method not allowed",
+			"The web interface only answers GET requests; the API lives under /api/v1.")
+		return
+	}
+	h.renderError(w, r, http.StatusNotFound, "Page not found",
+		"There is no page at "+r.URL.Path+".")
+}
+
+// isNotFound reports whether err is the Backend's "no such job".
+func (h *Handler) isNotFound(err error) bool {
+	return h.notFound != nil && errors.Is(err, h.notFound)
+}
+
+// failBackend renders the page for an error of the Backend or the chain:
+// the detail goes to the log, the visitor sees what failed.
+func (h *Handler) failBackend(w http.ResponseWriter, r *http.Request, what string, err error) {
+	h.log.Warn("page failed", "path", r.URL.Path, "what", what, "err", err)
+	h.renderError(w, r, http.StatusServiceUnavailable, "Something did not answer",
+		"The gateway could not load "+what+". Try again in a moment; the gateway log has the details.")
+}
