@@ -9,13 +9,17 @@ export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 step() { printf '\n==> %s\n' "$*"; }
 
 step "system packages"
-# Container tests build an image from Debian's static busybox.
-if ! [ -x /bin/busybox ] || ! dpkg -s busybox-static >/dev/null 2>&1; then
+# Container tests build an image from Debian's static busybox; browser
+# tests (internal/gateway/browsertest) drive Debian's chromium headless.
+need=()
+{ [ -x /bin/busybox ] && dpkg -s busybox-static >/dev/null 2>&1; } || need+=(busybox-static)
+{ [ -x /usr/bin/chromium ] && dpkg -s chromium >/dev/null 2>&1; } || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q busybox-static </dev/null \
-      || { DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q busybox-static </dev/null; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" </dev/null \
+      || { DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" </dev/null; }
   else
-    sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q busybox-static </dev/null
+    sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" </dev/null
   fi
 fi
 docker version --format 'docker engine {{.Server.Version}} (API {{.Server.APIVersion}})' \

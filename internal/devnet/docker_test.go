@@ -57,8 +57,10 @@ func TestContainerJobEndToEnd(t *testing.T) {
 }
 
 // TestProviderRestartMidContainerJob crashes a provider while its container
-// runs and starts it again on the same data: the job ends in a definite
-// state (provider_lost) and the orphaned container is removed.
+// runs and starts it again on the same data: the lost attempt is closed as
+// provider_lost (the task is rescheduled, and a provider that lost it is
+// not offered it again), the orphaned container is removed, and the job,
+// which has nowhere else to go, ends in a definite state when cancelled.
 func TestProviderRestartMidContainerJob(t *testing.T) {
 	net := startDockerNet(t, 1, []string{"docker"}, nil)
 	o := net.Gateway.Orchestrator
@@ -82,11 +84,25 @@ func TestProviderRestartMidContainerJob(t *testing.T) {
 	defer restarted.Close()
 	defer old.Close()
 
-	end := wait(t, o, j.ID)
-	if end.Phase != api.PhaseFailed || end.ErrorCode != "provider_lost" {
+	eventually(t, "the lost attempt is closed as provider_lost", func() bool {
+		rec, err := o.GetJob(context.Background(), j.ID)
+		if err != nil || len(rec.Tasks) == 0 {
+			return false
+		}
+		for _, a := range rec.Tasks[0].History {
+			if a.ErrorCode == "provider_lost" && !a.EndedAt.IsZero() {
+				return true
+			}
+		}
+		return false
+	})
+	eventually(t, "the orphaned container is removed", func() bool { return len(containersOf(t, j.ID)) == 0 })
+	if _, err := o.CancelJob(context.Background(), j.ID, "no other provider"); err != nil {
+		t.Fatal(err)
+	}
+	if end := wait(t, o, j.ID); end.Phase != api.PhaseCancelled {
 		t.Fatalf("ended %s/%s: %s", end.Phase, end.ErrorCode, end.Reason)
 	}
-	eventually(t, "the orphaned container is removed", func() bool { return len(containersOf(t, j.ID)) == 0 })
 }
 
 // containersOf lists the engine's containers (running or not) of a job.

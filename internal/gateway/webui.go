@@ -10,6 +10,12 @@ import (
 // uiRoute is the metrics route label of the web UI's pages.
 const uiRoute = "ui"
 
+// A Backend takes jobs and has logs for the web UI's submit and job pages.
+var (
+	_ ui.Submitter = Backend(nil)
+	_ ui.LogSource = Backend(nil)
+)
+
 // WithUI serves the web UI (package ui) at every path outside /api/,
 // /healthz and /metrics, over the Server's Backend and Chain.
 func WithUI() Option {
@@ -26,6 +32,8 @@ func (s *Server) unmatched() http.Handler {
 	opts := []ui.Option{
 		ui.WithLogger(s.log.With("component", "ui")),
 		ui.WithNotFound(ErrNotFound),
+		ui.WithPaymentRequired(ErrPaymentRequired),
+		ui.WithMaxModule(min(ui.DefaultMaxModule, s.maxBlob)),
 		ui.WithStreamContext(streamContext),
 	}
 	if s.chain != nil {

@@ -17,7 +17,7 @@ func TestWebUIIsServedBesideTheAPI(t *testing.T) {
 	b, _, ts := newTestGateway(t, WithUI())
 	id := b.addJob(api.PhaseRunning, 2)
 
-	for _, p := range []string{"/", "/jobs", "/jobs/" + id, "/providers", "/chain"} {
+	for _, p := range []string{"/", "/submit", "/jobs", "/jobs/" + id, "/providers", "/chain"} {
 		resp, data := do(t, "GET", ts.URL+p, "", nil)
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 			t.Fatalf("GET %s: %d %q: %s", p, resp.StatusCode, resp.Header.Get("Content-Type"), data)

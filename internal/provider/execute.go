@@ -124,7 +124,7 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 	defer cancelStaging()
 	task, err := p.stage(sctx, from, dir, t)
 	if err != nil {
-		if ctx.Err() == nil && sctx.Err() != nil {
+		if ctx.Err() == nil && errors.Is(sctx.Err(), context.DeadlineExceeded) {
 			return nil, fmt.Errorf("%w: inputs not staged within %s: %w", errStagingTimeout, stagingFor, err)
 		}
 		return nil, err
@@ -138,7 +138,7 @@ func (p *Provider) run(ctx context.Context, from peer.ID, dir string, t *wire.Ta
 		err := prep.Prepare(pctx, task)
 		cancelPull()
 		if err != nil {
-			if ctx.Err() == nil && pctx.Err() != nil {
+			if ctx.Err() == nil && errors.Is(pctx.Err(), context.DeadlineExceeded) {
 				return nil, fmt.Errorf("%w: image %s not present within %s: %w", errPullTimeout, t.Image, pullFor, err)
 			}
 			return nil, err

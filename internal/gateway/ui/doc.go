@@ -7,13 +7,19 @@
 // Pages:
 //
 //	GET /                  dashboard: providers, capacity, jobs by phase, chain summary
+//	GET /submit            the submit form (?template=pi|wordcount|matmul pre-fills it)
+//	POST /submit           multipart: a wasm module and the job's fields; 303 to the job
+//	GET /submit/estimate   JSON: the worst-case price of the job the query describes
 //	GET /jobs?phase=       jobs, optionally of one phase
 //	GET /jobs/{id}         a job: timeline, tasks, verification, payment, outputs
 //	GET /jobs/{id}/events  text/event-stream: the job's phase and version on every change
+//	GET /jobs/{id}/logs    text/event-stream: the job's output as the tasks write it
 //	GET /providers         providers with resources, prices and, with a chain, stake and reputation
 //	GET /chain             the chain's status, supply and market
 //	GET /static/...        embedded stylesheet and script
 //
 // Output downloads link to the API's /api/v1/jobs/{id}/outputs/{shard}/{path}.
-// Every error is an HTML page with a status and a message.
+// Every error is an HTML page with a status and a message. The submit form
+// is guarded against cross-site forgery by an Origin/Referer check and a
+// signed per-render token (csrf.go).
 package ui

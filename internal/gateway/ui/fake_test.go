@@ -5,15 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/ledger"
+	"github.com/opensky-network/opensky/internal/spec"
 )
 
 // errNotFound stands for the gateway's ErrNotFound.
 var errNotFound = errors.New("not found")
+
+// errPaymentRequired stands for the gateway's ErrPaymentRequired.
+var errPaymentRequired = errors.New("payment required")
 
 // fakeBackend is an in-memory Backend for the pages' tests; tests change
 // jobs with update, which wakes WaitJob.
@@ -25,16 +30,85 @@ type fakeBackend struct {
 	outputs   map[string][]api.OutputFile
 	providers []api.Provider
 	failList  error
+	logs      map[string][]api.TaskLog
+	blobs     map[string][]byte
+	submitted []spec.Job // every spec SubmitJob accepted
+	submitErr error      // SubmitJob fails with it when set
 }
 
-var _ Backend = (*fakeBackend)(nil)
+var (
+	_ Backend   = (*fakeBackend)(nil)
+	_ Submitter = (*fakeBackend)(nil)
+	_ LogSource = (*fakeBackend)(nil)
+)
 
 func newFakeBackend() *fakeBackend {
 	return &fakeBackend{
 		changed: make(chan struct{}),
 		jobs:    make(map[string]*api.Job),
 		outputs: make(map[string][]api.OutputFile),
+		logs:    make(map[string][]api.TaskLog),
+		blobs:   make(map[string][]byte),
 	}
+}
+
+func (f *fakeBackend) PutBlob(_ context.Context, r io.Reader, max int64) (api.Blob, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return api.Blob{}, err
+	}
+	if int64(len(data)) > max {
+		return api.Blob{}, fmt.Errorf("blob over %d bytes", max)
+	}
+	ref := spec.BlobRef(data)
+	f.mu.Lock()
+	f.blobs[ref] = data
+	f.mu.Unlock()
+	return api.Blob{Hash: ref, Size: int64(len(data))}, nil
+}
+
+func (f *fakeBackend) SubmitJob(_ context.Context, s spec.Job) (*api.Job, error) {
+	f.mu.Lock()
+	err := f.submitErr
+	_, known := f.blobs[s.Module]
+	f.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	if !known {
+		return nil, &spec.ValidationError{Problems: []spec.Problem{{Path: "module", Message: "no such blob"}}}
+	}
+	f.mu.Lock()
+	f.submitted = append(f.submitted, s)
+	id := fmt.Sprintf("job-web-%d", len(f.submitted))
+	f.mu.Unlock()
+	j := api.Job{ID: id, Version: 1, Phase: api.PhaseQueued, CreatedAt: t0}
+	j.Spec = s
+	f.put(j)
+	return &j, nil
+}
+
+// submissions returns the specs SubmitJob accepted.
+func (f *fakeBackend) submissions() []spec.Job {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]spec.Job(nil), f.submitted...)
+}
+
+// setLogs replaces a job's logs.
+func (f *fakeBackend) setLogs(id string, logs ...api.TaskLog) {
+	f.mu.Lock()
+	f.logs[id] = logs
+	f.mu.Unlock()
+}
+
+func (f *fakeBackend) JobLogs(_ context.Context, id string) (*api.Logs, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if _, ok := f.jobs[id]; !ok {
+		return nil, fmt.Errorf("job %s: %w", id, errNotFound)
+	}
+	return &api.Logs{JobID: id, Tasks: append([]api.TaskLog(nil), f.logs[id]...)}, nil
 }
 
 // put stores a copy of j.

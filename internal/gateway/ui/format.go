@@ -27,6 +27,19 @@ var funcs = template.FuncMap{
 	"apiJobURL":  apiJobURL,
 	"terminal":   func(p api.Phase) bool { return p.Terminal() },
 	"phaseClass": phaseClass,
+	"fieldErr":   fieldErr,
+	"inc":        func(i int) int { return i + 1 },
+}
+
+// fieldProblems are a form field's problems, for the "err" template.
+type fieldProblems struct {
+	ID   string // the id of the element that shows them
+	Msgs []string
+}
+
+// fieldErr gives the template the problems of one field of a form.
+func fieldErr(ps *formProblems, field string) fieldProblems {
+	return fieldProblems{ID: field + "-error", Msgs: ps.Field(field)}
 }
 
 // formatBytes shows a byte count in binary units: 1536 is "1.5 KiB".

@@ -14,6 +14,11 @@ type jobView struct {
 	OutputErr bool // the outputs could not be listed
 	// Events is the path of the job's event stream while it can change.
 	Events string
+	// HasLogs is set when the Backend gave the tasks' output, Logs.
+	HasLogs bool
+	Logs    string
+	// LogEvents is the path of the job's log stream while it can change.
+	LogEvents string
 }
 
 // job shows one job.
@@ -32,6 +37,10 @@ func (h *Handler) job(w http.ResponseWriter, r *http.Request) {
 	v := jobView{Job: j}
 	if !j.Phase.Terminal() {
 		v.Events = jobURL(j.ID) + "/events"
+	}
+	v.Logs, v.HasLogs = h.jobLogText(r.Context(), j.ID)
+	if v.HasLogs && !j.Phase.Terminal() {
+		v.LogEvents = jobURL(j.ID) + "/logs"
 	}
 	if v.Outputs, err = h.b.JobOutputs(r.Context(), j.ID); err != nil {
 		h.log.Warn("job outputs failed", "job", j.ID, "err", err)

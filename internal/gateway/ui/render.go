@@ -28,7 +28,7 @@ type pages struct {
 }
 
 // pageNames are the templates under templates/ other than the layout.
-var pageNames = []string{"dashboard", "jobs", "job", "providers", "chain", "error"}
+var pageNames = []string{"dashboard", "submit", "jobs", "job", "providers", "chain", "error"}
 
 // mustParsePages parses the embedded templates; they are part of the
 // binary, so a parse error is a broken build.

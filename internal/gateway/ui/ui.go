@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/spec"
 )
 
 // Backend is what the pages read: the gateway's Backend satisfies it.
@@ -19,6 +21,24 @@ type Backend interface {
 	WaitJob(ctx context.Context, id string, after uint64) (*api.Job, error)
 	JobOutputs(ctx context.Context, id string) ([]api.OutputFile, error)
 	Providers(ctx context.Context) ([]api.Provider, error)
+}
+
+// Submitter is the optional part of a Backend that takes jobs: with it the
+// submit page accepts jobs, without it the page says it cannot. The
+// gateway's Backend satisfies it.
+type Submitter interface {
+	// PutBlob stores at most max bytes from r and returns its reference.
+	PutBlob(ctx context.Context, r io.Reader, max int64) (api.Blob, error)
+	// SubmitJob accepts a job whose references are blobs. A
+	// *spec.ValidationError means bad input.
+	SubmitJob(ctx context.Context, s spec.Job) (*api.Job, error)
+}
+
+// LogSource is the optional part of a Backend that has the tasks' output:
+// with it a job page shows its logs and follows them live. The gateway's
+// Backend satisfies it.
+type LogSource interface {
+	JobLogs(ctx context.Context, id string) (*api.Logs, error)
 }
 
 // Chain is the part of the chain the pages show: the gateway's Chain
@@ -53,6 +73,23 @@ func WithNotFound(target error) Option {
 	return func(h *Handler) { h.notFound = target }
 }
 
+// WithPaymentRequired names the error (tested with errors.Is) SubmitJob
+// returns when the network charges for jobs and the job has no escrow;
+// the submit page then explains that paid jobs go through the CLI.
+func WithPaymentRequired(target error) Option {
+	return func(h *Handler) { h.paymentRequired = target }
+}
+
+// WithMaxModule bounds the module a visitor uploads with the submit form
+// (DefaultMaxModule when unset or not positive).
+func WithMaxModule(n int64) Option {
+	return func(h *Handler) {
+		if n > 0 {
+			h.maxModule = n
+		}
+	}
+}
+
 // WithStreamContext sets how the context of an event stream is derived
 // from its request, so that a server shutting down can end its streams.
 // By default a stream ends when the client goes away.
@@ -66,13 +103,16 @@ func WithStreamContext(f func(*http.Request) (context.Context, context.CancelFun
 
 // Handler serves the web UI. It is safe for concurrent use.
 type Handler struct {
-	b         Backend
-	chain     Chain
-	log       *slog.Logger
-	notFound  error
-	streamCtx func(*http.Request) (context.Context, context.CancelFunc)
-	pages     *pages
-	mux       *http.ServeMux
+	b               Backend
+	chain           Chain
+	log             *slog.Logger
+	notFound        error
+	paymentRequired error
+	maxModule       int64
+	forms           *formTokens
+	streamCtx       func(*http.Request) (context.Context, context.CancelFunc)
+	pages           *pages
+	mux             *http.ServeMux
 }
 
 // New returns the web UI over b.
@@ -83,8 +123,10 @@ func New(b Backend, opts ...Option) *Handler {
 		streamCtx: func(r *http.Request) (context.Context, context.CancelFunc) {
 			return context.WithCancel(r.Context())
 		},
-		pages: mustParsePages(),
-		mux:   http.NewServeMux(),
+		maxModule: DefaultMaxModule,
+		forms:     newFormTokens(),
+		pages:     mustParsePages(),
+		mux:       http.NewServeMux(),
 	}
 	for _, o := range opts {
 		o(h)
@@ -93,6 +135,10 @@ func New(b Backend, opts ...Option) *Handler {
 	h.mux.HandleFunc("GET /jobs", h.jobs)
 	h.mux.HandleFunc("GET /jobs/{id}", h.job)
 	h.mux.HandleFunc("GET /jobs/{id}/events", h.jobEvents)
+	h.mux.HandleFunc("GET /jobs/{id}/logs", h.jobLogEvents)
+	h.mux.HandleFunc("GET /submit", h.submitForm)
+	h.mux.HandleFunc("POST /submit", h.submitPost)
+	h.mux.HandleFunc("GET /submit/estimate", h.estimateJSON)
 	h.mux.HandleFunc("GET /providers", h.providers)
 	h.mux.HandleFunc("GET /chain", h.chainPage)
 	h.mux.Handle("GET /static/", staticHandler())
@@ -106,12 +152,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // noPage answers what no page matched: 405 for a method other than GET
-// and HEAD, 404 otherwise.
+// and HEAD (only /submit takes a POST), 404 otherwise.
 func (h *Handler) noPage(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		h.renderError(w, r, http.StatusMethodNotAllowed, "Method not allowed",
-			"The web interface only answers GET requests; the API lives under /api/v1.")
+			"The web interface only answers GET requests, and POST on /submit; the API lives under /api/v1.")
 		return
 	}
 	h.renderError(w, r, http.StatusNotFound, "Page not found",
@@ -121,6 +167,12 @@ func (h *Handler) noPage(w http.ResponseWriter, r *http.Request) {
 // isNotFound reports whether err is the Backend's "no such job".
 func (h *Handler) isNotFound(err error) bool {
 	return h.notFound != nil && errors.Is(err, h.notFound)
+}
+
+// isPaymentRequired reports whether err is the Backend's "this network
+// charges for jobs".
+func (h *Handler) isPaymentRequired(err error) bool {
+	return h.paymentRequired != nil && errors.Is(err, h.paymentRequired)
 }
 
 // failBackend renders the page for an error of the Backend or the chain:

@@ -1,0 +1,21 @@
+// Package browsertest drives the gateway's web interface in a real headless
+// chromium, the way a person uses it: against a local network started in
+// this process (internal/devnet), with the browser confined to 127.0.0.1.
+//
+// The tests load every page and check what it shows, run a job and watch
+// its page follow it to completed over Server-Sent Events, download an
+// output file through the page's link, submit the job form, and check the
+// pages at a phone's width and from the keyboard. Every page fails its test
+// on a console error, an uncaught exception, a failed request for one of
+// its own assets, or a request that leaves the machine.
+//
+// The browser is Debian's chromium (apt-get install chromium), found on
+// PATH or at /usr/bin/chromium, or named by OPENSKY_CHROMIUM. Without one
+// the tests skip, unless CI is set: there a missing browser is a failure.
+//
+// When a test fails, a PNG screenshot of each page it visited is written
+// under a new directory in $TMPDIR whose path the test logs;
+// OPENSKY_BROWSERTEST_SCREENSHOTS=1 writes them for passing tests too.
+//
+// The package holds only tests.
+package browsertest
