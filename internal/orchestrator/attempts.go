@@ -117,7 +117,10 @@ func (o *Orchestrator) retryDelay(lost int) time.Duration {
 func (o *Orchestrator) reschedule(ctx context.Context, js *jobState, idx int, run *taskRun, out *taskOutcome) bool {
 	rec, _ := js.snapshot()
 	t := rec.Tasks[idx]
-	js.release(t.Shard, idx, run.provider.String())
+	// Its provider and that provider's owner are free for other replicas
+	// again; the lost provider itself stays excluded for this task through
+	// the attempt history.
+	js.releaseTask(t.Shard, idx)
 	if t.Attempts >= o.cfg.MaxAttempts {
 		out.reason = fmt.Sprintf("%s; gave up after %d attempts", out.reason, t.Attempts)
 		return false

@@ -35,3 +35,17 @@ func TestReplicaClaimsKeepProvidersAndOwnersApart(t *testing.T) {
 		t.Fatal("release of another key freed the owner")
 	}
 }
+
+func TestRescheduledTaskReleasesItsProviderAndOwner(t *testing.T) {
+	js := newJobState(&api.Job{ID: "j"})
+	js.claim(0, 0, "peer-a")
+	js.claim(0, 0, "owner:alice")
+	js.claim(0, 1, "peer-b")
+	js.releaseTask(0, 0)
+	if !js.claim(0, 2, "owner:alice") || !js.claim(0, 2, "peer-a") {
+		t.Fatal("a rescheduled task kept its claims")
+	}
+	if js.claim(0, 2, "peer-b") {
+		t.Fatal("another task's claim was released")
+	}
+}

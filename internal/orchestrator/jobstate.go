@@ -44,6 +44,17 @@ func (s *jobState) claim(shard, idx int, p string) bool {
 	return true
 }
 
+// releaseTask gives up every claim task idx holds on shard.
+func (s *jobState) releaseTask(shard, idx int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, holder := range s.claims[shard] {
+		if holder == idx {
+			delete(s.claims[shard], k)
+		}
+	}
+}
+
 // release gives up task idx's claim on provider p.
 func (s *jobState) release(shard, idx int, p string) {
 	s.mu.Lock()

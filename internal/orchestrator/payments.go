@@ -43,7 +43,8 @@ type Payments interface {
 // hold checks that the escrow named by the spec can pay for the job and
 // binds it to the job on the chain. It returns the job's payment record
 // and the most its tasks may cost together.
-func (o *Orchestrator) hold(ctx context.Context, escrow, jobID string, maxPrice int64) (*api.Payment, int64, error) {
+func (o *Orchestrator) hold(ctx context.Context, s *spec.Job, jobID string) (*api.Payment, int64, error) {
+	escrow, maxPrice := s.Escrow, int64(s.MaxPrice)
 	pay := o.cfg.Payments
 	if escrow == "" {
 		return nil, 0, fmt.Errorf("%w: this network charges for jobs and the spec names no escrow", gateway.ErrPaymentRequired)
@@ -76,6 +77,12 @@ func (o *Orchestrator) hold(ctx context.Context, escrow, jobID string, maxPrice 
 		return nil, 0, fmt.Errorf("read chain params: %w: %w", gateway.ErrUnavailable, err)
 	}
 	budget := spendable(e.Amount, fee)
+	// One settlement pays every execution and reports every fault; the
+	// chain bounds how many one transaction may carry.
+	if n := s.Shards*s.Replicas + 2*s.Shards + 1; n > ledger.MaxPayouts {
+		return nil, 0, fmt.Errorf("%w: %d shards × %d replicas can need %d payouts, more than one settlement carries (%d); split the job",
+			gateway.ErrPaymentRequired, s.Shards, s.Replicas, n, ledger.MaxPayouts)
+	}
 	if maxPrice > budget {
 		return nil, 0, fmt.Errorf("%w: maxPrice %s is more than escrow %s can pay after the %d bps fee (%s)",
 			gateway.ErrPaymentRequired, ledger.FormatUSD(maxPrice), escrow, fee, ledger.FormatUSD(budget))
@@ -149,6 +156,11 @@ func settlementFor(j *api.Job, feeBps int64) ledger.MsgSettle {
 	var total int64
 	for _, t := range j.Tasks {
 		root, decided := accepted[t.Shard]
+		if isReduce(j, t) {
+			// The reduce step runs once over verified inputs: it is paid
+			// when it completed and nobody is faulted over it.
+			root, decided = t.OutputRoot, t.Phase == api.PhaseCompleted
+		}
 		switch {
 		case t.Provider == "":
 		case t.Phase == api.PhaseCompleted && t.OutputRoot != "" && decided && t.OutputRoot == root:

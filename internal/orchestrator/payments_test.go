@@ -129,3 +129,24 @@ func TestSettlementFollowsTheRecordedVerdict(t *testing.T) {
 		t.Fatalf("without a verdict: payouts %+v faults %+v", m2.Payouts, m2.Faults)
 	}
 }
+
+func TestSettlementPaysTheReduceStepOnce(t *testing.T) {
+	j := &api.Job{ID: "j-r", Phase: api.PhaseCompleted, OutputRoot: "job-root",
+		Spec:    spec.Job{Shards: 2, Replicas: 1, Engine: spec.EngineWasm, Reduce: &spec.Reduce{}},
+		Payment: &api.Payment{Escrow: "e-r", Budget: 1_000_000},
+		Verification: &api.Verification{Mode: "none", Verdict: api.VerdictAccepted, Shards: []api.ShardVerdict{
+			{Shard: 0, Verdict: api.VerdictAccepted, Root: "r0"}, {Shard: 1, Verdict: api.VerdictAccepted, Root: "r1"}}}}
+	j.Tasks = []api.Task{
+		task("t0", 0, "A", api.PhaseCompleted, "r0", 10),
+		task("t1", 1, "B", api.PhaseCompleted, "r1", 20),
+		{ID: "t2", Shard: 2, Provider: "C", Phase: api.PhaseCompleted, OutputRoot: "reduced", Price: 30, Role: api.RoleReduce},
+	}
+	m := settlementFor(j, 100)
+	paid := map[string]int64{}
+	for _, p := range m.Payouts {
+		paid[p.Task] += p.Amount
+	}
+	if len(m.Payouts) != 3 || paid["t2"] != 30 || len(m.Faults) != 0 {
+		t.Fatalf("payouts %+v faults %+v: the reduce step must be paid once and nobody faulted", m.Payouts, m.Faults)
+	}
+}

@@ -86,8 +86,13 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 		defer expire.Stop()
 	}
 	outcomes := make(chan taskOutcome, len(rec.Tasks))
-	// Tasks that ended before a restart count as they ended.
+	// Tasks that ended before a restart count as they ended. Only the
+	// planned replicas run here: checks belong to the verification stage
+	// and the reduce step to its own, which pick them up where they were.
 	for i, t := range rec.Tasks {
+		if t.Role != "" && t.Role != api.RoleReplica {
+			continue
+		}
 		switch t.Phase {
 		case api.PhaseFailed:
 			outcomes <- taskOutcome{idx: i, failed: true, code: t.ErrorCode, reason: fmt.Sprintf("shard %d: %s", t.Shard, t.Error)}
@@ -97,7 +102,7 @@ func (o *Orchestrator) runJob(ctx context.Context, cancel context.CancelCauseFun
 	}
 	var wg sync.WaitGroup
 	for i, t := range rec.Tasks {
-		if t.Phase.Terminal() {
+		if t.Phase.Terminal() || (t.Role != "" && t.Role != api.RoleReplica) {
 			continue
 		}
 		wg.Add(1)

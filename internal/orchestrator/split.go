@@ -133,3 +133,18 @@ func (o *Orchestrator) shardOutputs(j *api.Job) ([]spec.Input, error) {
 	}
 	return out, nil
 }
+
+// plannedExecutions is the most executions a job can need: its replicas,
+// the checks verification may add (at most two per shard), and the reduce
+// step. Dividing the price cap by it keeps the whole job within maxPrice
+// however many checks run.
+func plannedExecutions(s *spec.Job, tasks int) int {
+	n := s.Shards * s.Replicas
+	if s.Verification == spec.VerifySpotCheck || s.Verification == spec.VerifyAuto {
+		n += 2 * s.Shards
+	}
+	if s.Reduce != nil {
+		n++
+	}
+	return max(n, tasks, 1)
+}

@@ -57,7 +57,7 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 		// The escrow is bound to the job before the job exists: a job
 		// that is never stored leaves an assigned escrow, which its owner
 		// gets back when it expires.
-		pay, maxPrice, err := o.hold(ctx, s.Escrow, j.ID, int64(s.MaxPrice))
+		pay, maxPrice, err := o.hold(ctx, &s, j.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -149,7 +149,7 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 		Sample:        selection.DefaultSample,
 	}
 	if s.MaxPrice > 0 {
-		req.MaxPrice = int64(s.MaxPrice) / int64(len(rec.Tasks))
+		req.MaxPrice = int64(s.MaxPrice) / int64(plannedExecutions(s, len(rec.Tasks)))
 	}
 	matchFor := o.cfg.MatchTimeout
 	if m := time.Duration(s.Timeouts.Matching); m > 0 {
