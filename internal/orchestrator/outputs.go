@@ -79,3 +79,25 @@ func outputShards(j *api.Job) int {
 	}
 	return j.Spec.Shards
 }
+
+// eachOutput calls fn with the slash-separated path and the bytes of every
+// regular file under dir, in lexical order; a missing dir has none.
+func eachOutput(dir string, fn func(rel string, data []byte) error) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == dir && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll
+			}
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		return fn(filepath.ToSlash(rel), data)
+	})
+}

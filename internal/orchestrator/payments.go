@@ -365,7 +365,25 @@ func (o *Orchestrator) payable(ctx context.Context, cs []selection.Candidate, de
 	if o.cfg.Payments == nil {
 		return cs
 	}
+	peers, owners := o.registered(ctx)
+	out := cs[:0]
+	for _, c := range cs {
+		if score, ok := peers[c.Peer]; ok {
+			c.Reputation, c.Owner = score, owners[c.Peer]
+			out = append(out, c)
+		} else {
+			declined[c.Peer] = "not registered as a provider on the chain"
+		}
+	}
+	return out
+}
+
+// registered is the chain's registry as the orchestrator last read it:
+// registered peers with their reputation scores, and their owners. It is
+// read again when older than two seconds. Payments must be set.
+func (o *Orchestrator) registered(ctx context.Context) (peers map[string]float64, owners map[string]string) {
 	o.reg.mu.Lock()
+	defer o.reg.mu.Unlock()
 	if time.Since(o.reg.fetched) > 2*time.Second {
 		if peers, err := o.cfg.Payments.Registered(ctx); err == nil {
 			o.reg.peers, o.reg.fetched = peers, time.Now()
@@ -380,16 +398,5 @@ func (o *Orchestrator) payable(ctx context.Context, cs []selection.Candidate, de
 			}
 		}
 	}
-	peers, owners := o.reg.peers, o.reg.owners
-	o.reg.mu.Unlock()
-	out := cs[:0]
-	for _, c := range cs {
-		if score, ok := peers[c.Peer]; ok {
-			c.Reputation, c.Owner = score, owners[c.Peer]
-			out = append(out, c)
-		} else {
-			declined[c.Peer] = "not registered as a provider on the chain"
-		}
-	}
-	return out
+	return o.reg.peers, o.reg.owners
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -154,23 +153,8 @@ func (o *Orchestrator) JobOutputs(ctx context.Context, id string) ([]api.OutputF
 	}
 	var out []api.OutputFile
 	for shard := range outputShards(j) {
-		dir := shardOutputDir(o.outputs, id, shard)
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == dir && errors.Is(err, fs.ErrNotExist) {
-					return fs.SkipAll
-				}
-				return err
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(dir, p)
-			out = append(out, api.OutputFile{Shard: shard, Path: filepath.ToSlash(rel), Size: int64(len(data)), Hash: blob.Ref(data)})
+		err := eachOutput(shardOutputDir(o.outputs, id, shard), func(rel string, data []byte) error {
+			out = append(out, api.OutputFile{Shard: shard, Path: rel, Size: int64(len(data)), Hash: blob.Ref(data)})
 			return nil
 		})
 		if err != nil {

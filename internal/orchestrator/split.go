@@ -3,11 +3,7 @@ package orchestrator
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/spec"
@@ -104,27 +100,12 @@ func lineRange(data []byte, shard, shards int) []byte {
 func (o *Orchestrator) shardOutputs(j *api.Job) ([]spec.Input, error) {
 	var out []spec.Input
 	for shard := range j.Spec.Shards {
-		dir := filepath.Join(o.outputs, j.ID, fmt.Sprintf("shard-%d", shard))
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if p == dir && errors.Is(err, fs.ErrNotExist) {
-					return fs.SkipAll
-				}
-				return err
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
+		err := eachOutput(shardOutputDir(o.outputs, j.ID, shard), func(rel string, data []byte) error {
 			ref, _, err := o.blobs.Put(context.Background(), bytes.NewReader(data), int64(len(data)))
 			if err != nil {
 				return err
 			}
-			rel, _ := filepath.Rel(dir, p)
-			out = append(out, spec.Input{Name: fmt.Sprintf("shard-%d/%s", shard, filepath.ToSlash(rel)), Blob: ref})
+			out = append(out, spec.Input{Name: fmt.Sprintf("shard-%d/%s", shard, rel), Blob: ref})
 			return nil
 		})
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/spec"
@@ -256,15 +255,7 @@ func (o *Orchestrator) trusted(ctx context.Context, peer string) bool {
 	if o.cfg.Payments == nil {
 		return false
 	}
-	o.reg.mu.Lock()
-	if time.Since(o.reg.fetched) > 2*time.Second {
-		if peers, err := o.cfg.Payments.Registered(ctx); err == nil {
-			o.reg.peers, o.reg.fetched = peers, time.Now()
-		} else {
-			o.log.Warn("read the provider registry", "err", err)
-		}
-	}
-	score, ok := o.reg.peers[peer]
-	o.reg.mu.Unlock()
+	peers, _ := o.registered(ctx)
+	score, ok := peers[peer]
 	return ok && trustPolicy.Trusted(verify.TrackRecord{Score: score, Successes: verify.SuccessesFromScore(score)})
 }
