@@ -48,12 +48,7 @@ func (h *Handler) jobEvents(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := h.streamCtx(r)
 	defer cancel()
 	rc := http.NewResponseController(w)
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/event-stream")
-	hdr.Set("Cache-Control", "no-store")
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
+	startStream(w)
 	if _, err := fmt.Fprintf(w, "retry: %d\n\n", sseRetryMs); err != nil {
 		return
 	}
