@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -165,7 +166,18 @@ func (o *Orchestrator) place(ctx context.Context, js *jobState, idx int) (*taskR
 		req.Now = time.Now()
 		req.Exclude = o.replicaHolders(js, t.Shard, idx)
 		req.ExcludeOwners = o.reg.ownersOf(req.Exclude)
-		out := o.pipeline.Select(req, o.payable(ctx, o.presence.candidates(o.inflight), declined))
+		cands := o.payable(ctx, o.presence.candidates(o.inflight), declined)
+		out := o.pipeline.Select(req, slices.Clone(cands))
+		if len(out.Ranked) == 0 {
+			// Providers that lost this task before are avoided, not
+			// banned: when no one else can take it, a provider that is
+			// back (slow under load, or restarted) may try again. Holders
+			// of the shard's other replicas stay excluded.
+			if holders := o.shardHolders(js, t.Shard, idx); len(holders) < len(req.Exclude) {
+				req.Exclude, req.ExcludeOwners = holders, o.reg.ownersOf(holders)
+				out = o.pipeline.Select(req, cands)
+			}
+		}
 		for i, c := range out.Ranked {
 			if i == o.cfg.BidFanout {
 				break
@@ -393,13 +405,20 @@ func (o *Orchestrator) phaseBounds(s *spec.Job) (staging, pull time.Duration) {
 // task before or never confirmed its dispatch.
 func (o *Orchestrator) replicaHolders(js *jobState, shard, self int) map[string]bool {
 	rec, _ := js.snapshot()
+	out := o.shardHolders(js, shard, self)
+	avoided(&rec.Tasks[self], out)
+	return out
+}
+
+// shardHolders lists the providers holding the shard's other executions.
+func (o *Orchestrator) shardHolders(js *jobState, shard, self int) map[string]bool {
+	rec, _ := js.snapshot()
 	out := map[string]bool{}
 	for i, t := range rec.Tasks {
 		if i != self && t.Shard == shard && t.Provider != "" {
 			out[t.Provider] = true
 		}
 	}
-	avoided(&rec.Tasks[self], out)
 	return out
 }
 
