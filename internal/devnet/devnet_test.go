@@ -117,7 +117,7 @@ func TestShardedPiBitForBit(t *testing.T) {
 	o := net.Gateway.Orchestrator
 	s := wasmJob(upload(t, o, mod), 8)
 	s.Replicas = 2
-	s.Resources.CPU = 250 // all 16 tasks fit on the 6 cores at once
+	s.Resources.CPU = 250                                // all 16 tasks fit on the 6 cores at once
 	s.Resources.Timeout = spec.Duration(2 * time.Minute) // three cold compiles under the race detector share two cores
 	s.Args = []string{"20000"}
 	j := run(t, o, s)
