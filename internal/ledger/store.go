@@ -3,11 +3,9 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -196,25 +194,9 @@ func (s *store) commit(height int64, writes map[string][]byte) ([]byte, error) {
 	return hash, nil
 }
 
-// keys returns the committed keys under prefix, sorted.
-func (s *store) keys(prefix string) []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	var out []string
-	for k := range s.data {
-		if strings.HasPrefix(k, prefix) {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 func (s *store) close() error {
 	if s.db == nil {
 		return nil
 	}
 	return s.db.Close()
 }
-
-var errNotFound = errors.New("not found")

@@ -3,7 +3,6 @@ package ledger
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/opensky-network/opensky/internal/identity"
@@ -216,6 +215,3 @@ func (r *reader) bytes(max int) []byte {
 	r.off += k
 	return r.fixed(int(n))
 }
-
-// HashHex is the hex form of a 32-byte hash.
-func HashHex(h []byte) string { return hex.EncodeToString(h) }

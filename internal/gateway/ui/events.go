@@ -36,13 +36,8 @@ func (h *Handler) jobEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	// Look the job up before the stream starts, so that an unknown job is
 	// a proper 404.
-	j, err := h.b.GetJob(r.Context(), id)
-	if h.isNotFound(err) {
-		h.renderError(w, r, http.StatusNotFound, "Job not found", "There is no job "+strconv.Quote(id)+" on this gateway.")
-		return
-	}
-	if err != nil {
-		h.failBackend(w, r, "the job", err)
+	j, ok := h.findJob(w, r, id)
+	if !ok {
 		return
 	}
 	ctx, cancel := h.streamCtx(r)
@@ -65,6 +60,7 @@ func (h *Handler) jobEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			after = j.Version
 		}
+		var err error
 		j, err = h.b.WaitJob(ctx, id, after)
 		if ctx.Err() != nil {
 			return

@@ -24,14 +24,8 @@ type jobView struct {
 // job shows one job.
 func (h *Handler) job(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	j, err := h.b.GetJob(r.Context(), id)
-	if h.isNotFound(err) {
-		h.renderError(w, r, http.StatusNotFound, "Job not found",
-			"There is no job "+strconv.Quote(id)+" on this gateway.")
-		return
-	}
-	if err != nil {
-		h.failBackend(w, r, "the job", err)
+	j, ok := h.findJob(w, r, id)
+	if !ok {
 		return
 	}
 	v := jobView{Job: j}
@@ -42,6 +36,7 @@ func (h *Handler) job(w http.ResponseWriter, r *http.Request) {
 	if v.HasLogs && !j.Phase.Terminal() {
 		v.LogEvents = jobURL(j.ID) + "/logs"
 	}
+	var err error
 	if v.Outputs, err = h.b.JobOutputs(r.Context(), j.ID); err != nil {
 		h.log.Warn("job outputs failed", "job", j.ID, "err", err)
 		v.OutputErr = true
@@ -51,4 +46,20 @@ func (h *Handler) job(w http.ResponseWriter, r *http.Request) {
 		title = j.Spec.Name + " (" + j.ID + ")"
 	}
 	h.render(w, r, http.StatusOK, "job", view{Title: title, Nav: "jobs", Data: v})
+}
+
+// findJob reads job id, or answers the request with a 404 page (an
+// unknown job) or an error page and reports false.
+func (h *Handler) findJob(w http.ResponseWriter, r *http.Request, id string) (*api.Job, bool) {
+	j, err := h.b.GetJob(r.Context(), id)
+	if h.isNotFound(err) {
+		h.renderError(w, r, http.StatusNotFound, "Job not found",
+			"There is no job "+strconv.Quote(id)+" on this gateway.")
+		return nil, false
+	}
+	if err != nil {
+		h.failBackend(w, r, "the job", err)
+		return nil, false
+	}
+	return j, true
 }

@@ -100,13 +100,8 @@ func (h *Handler) jobLogEvents(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, http.StatusNotFound, "No logs", "This gateway does not keep the tasks' output.")
 		return
 	}
-	j, err := h.b.GetJob(r.Context(), id)
-	if h.isNotFound(err) {
-		h.renderError(w, r, http.StatusNotFound, "Job not found", "There is no job "+strconv.Quote(id)+" on this gateway.")
-		return
-	}
-	if err != nil {
-		h.failBackend(w, r, "the job", err)
+	j, ok := h.findJob(w, r, id)
+	if !ok {
 		return
 	}
 	ctx, cancel := h.streamCtx(r)
