@@ -31,6 +31,7 @@ require (
 	github.com/golang/groupcache v0.0.0-20210331224755-41bb18bfe9da // indirect
 	github.com/google/flatbuffers v24.12.23+incompatible // indirect
 	github.com/jmhodges/levigo v1.0.0 // indirect
+	github.com/klauspost/reedsolomon v1.14.2 // indirect
 	github.com/linxGnu/grocksdb v1.9.3 // indirect
 	github.com/petermattis/goid v0.0.0-20240813172612-4fcff4a6cae7 // indirect
 	github.com/sasha-s/go-deadlock v0.3.5 // indirect
