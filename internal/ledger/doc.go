@@ -1,7 +1,7 @@
 // Package ledger is the OpenSky chain's state machine: a deterministic
 // application of signed transactions to a key-value state, organised in
-// modules (bank, registry, escrow, settlement, reputation, market), and the
-// ABCI application that lets CometBFT replicate it.
+// modules (bank, registry, escrow, settlement, storage deals, reputation,
+// market), and the ABCI application that lets CometBFT replicate it.
 //
 // Only transactions change state. Every transaction is signed by an
 // sr25519 account, carries the chain ID and the sender's nonce, and has one

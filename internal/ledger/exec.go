@@ -47,6 +47,12 @@ var handlers = map[string]handler{
 	TypeAssign:     func(c *execCtx, m Msg) error { return c.assign(m.(*MsgAssign)) },
 	TypeExpire:     func(c *execCtx, m Msg) error { return c.expire(m.(*MsgExpire)) },
 	TypeSettle:     func(c *execCtx, m Msg) error { return c.settle(m.(*MsgSettle)) },
+
+	TypeOpenDeal:     func(c *execCtx, m Msg) error { return c.openDeal(m.(*MsgOpenDeal)) },
+	TypeAssignDeal:   func(c *execCtx, m Msg) error { return c.assignDeal(m.(*MsgAssignDeal)) },
+	TypeAuditDeal:    func(c *execCtx, m Msg) error { return c.auditDeal(m.(*MsgAuditDeal)) },
+	TypeReplaceShard: func(c *execCtx, m Msg) error { return c.replaceShard(m.(*MsgReplaceShard)) },
+	TypeCloseDeal:    func(c *execCtx, m Msg) error { return c.closeDeal(m.(*MsgCloseDeal)) },
 }
 
 // addChecked adds two non-negative amounts, refusing overflow past

@@ -10,13 +10,14 @@ import (
 // committed state.
 type Report struct {
 	Height int64 `json:"height"`
-	// Held is everything the state holds: balances, escrows, stakes and
-	// the treasury. It must equal Supply.
+	// Held is everything the state holds: balances, escrows, storage
+	// deals, stakes and the treasury. It must equal Supply.
 	Held     int64    `json:"held"`
 	Supply   int64    `json:"supply"`
 	Accounts int      `json:"accounts"`
 	Escrows  int      `json:"escrows"`
 	Settled  int      `json:"settled"`
+	Deals    int      `json:"deals"`
 	Problems []string `json:"problems"`
 }
 
@@ -25,7 +26,9 @@ func (r Report) OK() bool { return len(r.Problems) == 0 }
 
 // CheckInvariants verifies on the committed state that supply is
 // conserved, nothing is negative, every closed escrow paid out exactly
-// what it held, and the job and peer indexes agree with their records.
+// what it held, every storage deal accounts for what it locked and can
+// pay what it still owes, and the job, peer and deal indexes agree with
+// their records.
 func (l *Ledger) CheckInvariants() Report {
 	l.st.mu.RLock()
 	defer l.st.mu.RUnlock()
@@ -77,6 +80,12 @@ func checkInvariants(data map[string][]byte, height int64) Report {
 					bad("escrow %s pays for job %s, whose index points to %q", e.ID, e.Job, id)
 				}
 			}
+		case strings.HasPrefix(k, prefDeal):
+			d, _ := getDeal(m, strings.TrimPrefix(k, prefDeal))
+			r.Deals++
+			add("deal "+d.ID, checkDeal(m, d, bad))
+		case strings.HasPrefix(k, prefDealOwner), strings.HasPrefix(k, prefDealProv):
+			checkDealIndex(m, k, bad)
 		case strings.HasPrefix(k, prefJob):
 			var id string
 			read(m, k, &id)

@@ -25,6 +25,12 @@ var msgTypes = map[string]func() Msg{
 	TypeAssign:     func() Msg { return &MsgAssign{} },
 	TypeExpire:     func() Msg { return &MsgExpire{} },
 	TypeSettle:     func() Msg { return &MsgSettle{} },
+
+	TypeOpenDeal:     func() Msg { return &MsgOpenDeal{} },
+	TypeAssignDeal:   func() Msg { return &MsgAssignDeal{} },
+	TypeAuditDeal:    func() Msg { return &MsgAuditDeal{} },
+	TypeReplaceShard: func() Msg { return &MsgReplaceShard{} },
+	TypeCloseDeal:    func() Msg { return &MsgCloseDeal{} },
 }
 
 // Message types.
@@ -39,6 +45,12 @@ const (
 	TypeAssign     = "escrow/assign"
 	TypeExpire     = "escrow/expire"
 	TypeSettle     = "settlement/settle"
+
+	TypeOpenDeal     = "storage/open"
+	TypeAssignDeal   = "storage/assign"
+	TypeAuditDeal    = "storage/audit"
+	TypeReplaceShard = "storage/replace"
+	TypeCloseDeal    = "storage/close"
 )
 
 // MaxAmount bounds any single amount: a billion USD in micro-USD.

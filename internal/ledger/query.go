@@ -16,6 +16,10 @@ const (
 	QueryParams     = "params"     // Params
 	QuerySupply     = "supply"     // SupplyView
 	QueryInvariants = "invariants" // Report
+
+	QueryDeal            = "deal/"           // + deal ID: Deal
+	QueryDealsByOwner    = "deals/owner/"    // + address: []Deal, the deals it opened
+	QueryDealsByProvider = "deals/provider/" // + address: []Deal, the deals it holds a shard of
 )
 
 // AccountView is an account with what it has staked.
@@ -96,6 +100,10 @@ func (l *Ledger) Query(path string) (any, error) {
 		}
 		e, _ := getEscrow(s, id)
 		return e, nil
+	case strings.HasPrefix(path, QueryDeal), strings.HasPrefix(path, "deals/"):
+		if v, ok, err := queryDeals(s, path); ok {
+			return v, err
+		}
 	case path == QueryMarket:
 		return getMarket(s), nil
 	case path == QueryParams:

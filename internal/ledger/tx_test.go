@@ -23,6 +23,11 @@ func allMsgs(h *harness) []Msg {
 		&MsgExpire{Escrow: "e-0011"},
 		&MsgSettle{Escrow: "e-0011", Job: "job-1", Outcome: OutcomeCompleted, Evidence: "root",
 			Payouts: []Payout{h.pay("P1", "t1", USD)}, Faults: []Fault{{Peer: h.peerID("P2"), Task: "t2", Kind: FaultLost}}},
+		&MsgOpenDeal{Arbiter: h.addr("Orch"), Amount: 30 * USD, Periods: 12, PeriodBlocks: 100},
+		&MsgAssignDeal{Deal: "d-0011", Object: testObject, Size: 1 << 20, Shards: h.shardsOn(USD, "P1", "P2")},
+		&MsgAuditDeal{Deal: "d-0011", Period: 1, Results: []AuditResult{{Index: 0, Pass: true}, {Index: 1, Pass: false}}, Evidence: "proofs"},
+		&MsgReplaceShard{Deal: "d-0011", Index: 1, Provider: h.addr("P3"), Root: testRoot(1), PerPeriod: USD},
+		&MsgCloseDeal{Deal: "d-0011"},
 	}
 }
 
