@@ -33,6 +33,7 @@ func main() {
 	dockerN := flag.Int("docker", 0, "also compare n container jobs with plain `docker run --rm` (0: skip)")
 	chainN := flag.Int("chain", 0, "only measure n settlement cycles through one chain validator against the state machine alone (0: skip)")
 	selectionN := flag.Int("selection", 0, "only measure n placements on 10,000 simulated providers through the selection pipeline against a bare filter+score loop (0: skip)")
+	storageMiB := flag.Int("storage", 0, "only measure put and get of n MiB through 14 loopback storage providers against the in-memory pipeline alone (0: skip)")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -45,6 +46,13 @@ func main() {
 	}
 	if *selectionN > 0 {
 		if err := selectionThroughput(*selectionN); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if *storageMiB > 0 {
+		if err := storageThroughput(context.Background(), *storageMiB); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}

@@ -59,7 +59,10 @@ type Config struct {
 	PullTimeout    time.Duration
 	// OutputBytes bounds the captured stdout and stderr of a task (each).
 	OutputBytes int64
-	Logger      *slog.Logger
+	// Storage, when set, reports the disk space the provider rents out
+	// for stored objects; it is announced with the provider's presence.
+	Storage func() *wire.StorageOffer
+	Logger  *slog.Logger
 }
 
 func (c *Config) setDefaults() {
@@ -224,6 +227,9 @@ func (p *Provider) announce() error {
 		PricePerCPUSecond: p.cfg.PricePerCPUSecond,
 		MinPrice:          p.cfg.MinPrice,
 		UnixMilli:         time.Now().UnixMilli(),
+	}
+	if p.cfg.Storage != nil {
+		pr.Storage = p.cfg.Storage()
 	}
 	ctx, cancel := context.WithTimeout(p.ctx, p.cfg.PresenceInterval)
 	defer cancel()

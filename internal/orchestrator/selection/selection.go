@@ -56,6 +56,9 @@ type Request struct {
 	// from a chain; then a provider without a record is ruled out too.
 	MinReputation float64
 	Reputations   bool
+	// StorageBytes, for a shard placement, is the disk space the shard
+	// needs on a provider that rents out storage.
+	StorageBytes int64
 	// Placement is spread (the default) or pack.
 	Placement spec.Placement
 	// Exclude rules providers out, e.g. those already holding a replica

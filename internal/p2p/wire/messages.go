@@ -51,8 +51,19 @@ type Presence struct {
 	// floor for one task.
 	PricePerCPUSecond int64 `json:"pricePerCpuSecond"`
 	MinPrice          int64 `json:"minPrice"`
+	// Storage is the disk space the provider rents out for stored
+	// objects; nil when it keeps none.
+	Storage *StorageOffer `json:"storage,omitempty"`
 	// UnixMilli is the sender's clock when it announced.
 	UnixMilli int64 `json:"unixMilli"`
+}
+
+// StorageOffer is a provider's disk space for the storage network.
+type StorageOffer struct {
+	TotalBytes int64 `json:"totalBytes"`
+	FreeBytes  int64 `json:"freeBytes"`
+	// PricePerGBMonth is micro-USD for keeping 10^9 bytes for 30 days.
+	PricePerGBMonth int64 `json:"pricePerGbMonth"`
 }
 
 // BidRequest asks a provider whether, and for how much, it would run a task.

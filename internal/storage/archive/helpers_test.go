@@ -1,0 +1,9 @@
+package archive
+
+import "io"
+
+type ioReadCloser = io.ReadCloser
+
+type nopCloser struct{ io.Reader }
+
+func (nopCloser) Close() error { return nil }
