@@ -11,9 +11,9 @@ import (
 func TestRoundTripAndExactSize(t *testing.T) {
 	src := t.TempDir()
 	files := map[string]string{
-		"a.txt":                 "alpha",
-		"empty":                 "",
-		"sub/b.bin":             strings.Repeat("b", 70000),
+		"a.txt":                "alpha",
+		"empty":                "",
+		"sub/b.bin":            strings.Repeat("b", 70000),
 		"sub/deeper/" + long(): "long name",
 	}
 	for name, body := range files {

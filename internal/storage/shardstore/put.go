@@ -162,33 +162,47 @@ func (d *Disk) writeTemp(ctx context.Context, info storage.ShardInfo, r io.Reade
 	defer closeInto(lf, &err)
 	lw := bufio.NewWriter(lf)
 
+	// Pieces arrive, are hashed and are written a batch at a time, so a
+	// shard costs one write call per batch rather than per piece.
+	const batch = 64 // pieces: 1 MiB
 	var (
-		piece  = make([]byte, storage.PieceSize)
-		hasher merkle.LeafHasher
-		tree   merkle.Builder
+		buf     = make([]byte, min(batch, info.Pieces)*storage.PieceSize)
+		hasher  merkle.LeafHasher
+		tree    merkle.Builder
+		written int64
 	)
-	for i := range info.Pieces {
+	for i := int64(0); i < info.Pieces; {
 		if err := ctx.Err(); err != nil {
 			return root, fmt.Errorf("shardstore: put %s: %w", id, err)
 		}
-		if n, err := io.ReadFull(r, piece); err != nil {
+		n := min(batch, info.Pieces-i)
+		chunk := buf[:n*storage.PieceSize]
+		if k, err := io.ReadFull(r, chunk); err != nil {
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 				return root, fmt.Errorf("shardstore: put %s: data ends after %d of %d bytes: %w",
-					id, i*storage.PieceSize+int64(n), info.Size(), io.ErrUnexpectedEOF)
+					id, written+int64(k), info.Size(), io.ErrUnexpectedEOF)
 			}
 			return root, fmt.Errorf("shardstore: put %s: read: %w", id, err)
 		}
-		leaf := hasher.Leaf(piece)
-		tree.Add(leaf)
-		if _, err := sf.Write(piece); err != nil {
+		for off := 0; off < len(chunk); off += storage.PieceSize {
+			leaf := hasher.Leaf(chunk[off : off+storage.PieceSize])
+			tree.Add(leaf)
+			if _, err := lw.Write(leaf[:]); err != nil {
+				return root, fmt.Errorf("shardstore: put %s: %w", id, err)
+			}
+		}
+		if _, err := sf.Write(chunk); err != nil {
 			return root, fmt.Errorf("shardstore: put %s: %w", id, err)
 		}
-		if done := (i + 1) * storage.PieceSize; done%writebackStep == 0 {
-			startWriteback(sf, done-writebackStep, writebackStep)
+		before := written
+		written += int64(len(chunk))
+		if step := written / writebackStep; step > before/writebackStep {
+			startWriteback(sf, (step-1)*writebackStep, writebackStep)
 		}
-		if _, err := lw.Write(leaf[:]); err != nil {
-			return root, fmt.Errorf("shardstore: put %s: %w", id, err)
-		}
+		i += n
+	}
+	if err := ctx.Err(); err != nil {
+		return root, fmt.Errorf("shardstore: put %s: %w", id, err)
 	}
 	root = tree.Root()
 	if !info.Root.IsZero() && root != info.Root {

@@ -112,6 +112,10 @@ func (d *Disk) Prove(ctx context.Context, id storage.ShardID, indices []int64) (
 	if err != nil {
 		return nil, err
 	}
+	paths, err := merkle.ProveMany(leaves, indices)
+	if err != nil {
+		return nil, fmt.Errorf("shardstore: prove %s: %w", id, err)
+	}
 	var hasher merkle.LeafHasher
 	proofs := make([]storage.Proof, len(indices))
 	for k, i := range indices {
@@ -125,11 +129,7 @@ func (d *Disk) Prove(ctx context.Context, id storage.ShardID, indices []int64) (
 		if hasher.Leaf(piece) != leaves[i] {
 			return nil, fmt.Errorf("%w: piece %d of %s does not match its leaf", storage.ErrCorrupt, i, id)
 		}
-		path, err := merkle.Prove(leaves, i)
-		if err != nil {
-			return nil, fmt.Errorf("shardstore: prove %s: %w", id, err)
-		}
-		proofs[k] = storage.Proof{Index: i, Piece: piece, Path: path}
+		proofs[k] = storage.Proof{Index: i, Piece: piece, Path: paths[k]}
 	}
 	return proofs, nil
 }

@@ -16,12 +16,10 @@ import (
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/opensky-network/opensky/internal/orchestrator"
 	"github.com/opensky-network/opensky/internal/p2p"
 	"github.com/opensky-network/opensky/internal/p2p/wire"
-	"github.com/opensky-network/opensky/internal/storage"
 	"github.com/opensky-network/opensky/internal/storage/broker"
 	"github.com/opensky-network/opensky/internal/storage/shardnet"
 	"github.com/opensky-network/opensky/internal/storage/shardstore"
@@ -94,7 +92,7 @@ func Start(ctx context.Context, dir string, cfg broker.Config, log *slog.Logger)
 	if cfg.Logger == nil {
 		cfg.Logger = log.With("node", "broker")
 	}
-	n.Broker, err = broker.New(filepath.Join(dir, "broker.db"), n.orch, Dialer{n.Gate}, nil, cfg)
+	n.Broker, err = broker.New(filepath.Join(dir, "broker.db"), n.orch, shardnet.Dialer{Host: n.Gate}, nil, cfg)
 	if err != nil {
 		_ = n.orch.Close()
 		_ = n.Gate.Close()
@@ -218,16 +216,4 @@ func newHost(ctx context.Context, key crypto.PrivKey, boot []string, log *slog.L
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	return p2p.New(ctx, p2p.Config{PrivKey: key, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: boot, Logger: log})
-}
-
-// Dialer reaches providers' shard stores over a host.
-type Dialer struct{ H *p2p.Host }
-
-// Store returns the shard store of provider p.
-func (d Dialer) Store(p string) (storage.ShardStore, error) {
-	id, err := peer.Decode(p)
-	if err != nil {
-		return nil, fmt.Errorf("peer %q: %w", p, err)
-	}
-	return shardnet.NewClient(d.H, id), nil
 }
