@@ -13,6 +13,7 @@ func newJobCmd(g *globals) *cobra.Command {
 		newJobDescribeCmd(g),
 		newJobLogsCmd(g),
 		newJobGetCmd(g),
+		newJobPublishCmd(g),
 		newJobCancelCmd(g),
 	)
 	return cmd

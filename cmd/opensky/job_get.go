@@ -26,7 +26,9 @@ func newJobGetCmd(g *globals) *cobra.Command {
 		Short: "Download a job's output files into a directory",
 		Long: `Download every output file of a job into DIR, checking each against its hash.
 A job with one shard writes DIR/PATH; with several, DIR/shard-N/PATH. Paths
-that would land outside DIR are refused.`,
+that would land outside DIR are refused. When the job's outputs were
+published ('opensky job publish'), they come from the storage network,
+decrypted with your wallet and checked against their CID.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return jobGet(cmd.Context(), g.client(), args[0], dir, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -49,6 +51,9 @@ func jobGet(ctx context.Context, c *api.Client, id, dir string, stdout, stderr i
 	}
 	if !j.Phase.Terminal() {
 		fmt.Fprintf(stderr, "job %s is still %s: its outputs may be incomplete\n", id, j.Phase)
+	}
+	if done, err := getPublished(ctx, c, id, dir, stdout, stderr); done || err != nil {
+		return err
 	}
 	if len(files) == 0 {
 		fmt.Fprintf(stderr, "job %s has no output files (phase %s)\n", id, j.Phase)

@@ -46,7 +46,11 @@ every peer down cleanly. Jobs are kept in --dir and survive a restart.
 The gateway is also the one validator of a local OpenSky chain (CometBFT,
 blocks every 200ms): jobs are paid from escrow, providers register with
 stake from development accounts, and a faucet gives test funds
-('opensky wallet faucet'). --chain=false runs a network with free jobs.`,
+('opensky wallet faucet'). --chain=false runs a network with free jobs.
+
+Providers also rent out disk space: 'opensky storage put FILE' encrypts a
+file and spreads it over them with erasure coding (2+1 with three providers,
+10+4 from fourteen on).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" {
@@ -82,9 +86,12 @@ stake from development accounts, and a faucet gives test funds
 			for i, p := range net.Providers {
 				fmt.Fprintf(out, "provider  %d  %s\n", i, p.Host.ID())
 			}
+			if net.Gateway.Broker != nil {
+				fmt.Fprintf(out, "storage   %s erasure coding over the providers\n", devnet.DefaultRedundancy(len(net.Providers)))
+			}
 			if n := net.Gateway.ChainNode; n != nil {
 				fmt.Fprintf(out, "chain     %s  rpc %s  arbiter %s\n", n.ChainID(), n.RPCAddr(), net.Gateway.Account.Address())
-				fmt.Fprintf(out, "\ntry:  opensky wallet new && opensky wallet faucet && opensky wasm run MODULE.wasm   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
+				fmt.Fprintf(out, "\ntry:  opensky wallet new && opensky wallet faucet && opensky wasm run MODULE.wasm && opensky storage put FILE   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
 			} else {
 				fmt.Fprintf(out, "\ntry:  opensky wasm run MODULE.wasm   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
 			}

@@ -12,8 +12,9 @@ import (
 
 // uploader uploads local files as blobs, each file once.
 type uploader struct {
-	c    *api.Client
-	refs map[string]string // absolute path -> blob reference
+	c       *api.Client
+	refs    map[string]string // absolute path -> blob reference
+	objects objectOpener
 }
 
 func newUploader(c *api.Client) *uploader {
@@ -75,6 +76,14 @@ func resolveSpec(ctx context.Context, u *uploader, j *spec.Job, dir string) erro
 	}
 	for i := range j.Inputs {
 		in := &j.Inputs[i]
+		if in.Object != "" {
+			ref, err := u.openObject(ctx, in.Object)
+			if err != nil {
+				return fmt.Errorf("inputs[%d] (%s): %w", i, in.Name, err)
+			}
+			in.Blob, in.Object = ref, ""
+			continue
+		}
 		if in.File == "" {
 			continue
 		}

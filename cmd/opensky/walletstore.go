@@ -76,9 +76,28 @@ func walletNameFlag() string {
 }
 
 // loadWallet decrypts the wallet name with the passphrase from
-// OPENSKY_PASSPHRASE or, when that is unset, asked on the terminal.
+// OPENSKY_PASSPHRASE or, when that is unset, asked on the terminal. A
+// wallet is decrypted once per command: the request signer and the
+// payment use the same.
 func loadWallet(g *globals, name string) (*identity.Account, error) {
-	_ = g // the wallet commands take no global settings yet
+	g.walletsMu.Lock()
+	defer g.walletsMu.Unlock()
+	if a := g.wallets[name]; a != nil {
+		return a, nil
+	}
+	a, err := decryptWallet(name)
+	if err != nil {
+		return nil, err
+	}
+	if g.wallets == nil {
+		g.wallets = map[string]*identity.Account{}
+	}
+	g.wallets[name] = a
+	return a, nil
+}
+
+// decryptWallet reads and decrypts the wallet name.
+func decryptWallet(name string) (*identity.Account, error) {
 	path, err := walletPath(name)
 	if err != nil {
 		return nil, err

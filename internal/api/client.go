@@ -21,6 +21,7 @@ type Client struct {
 	base string
 	hc   *http.Client
 	ua   string
+	auth clientAuth
 }
 
 // ClientOption configures a Client.
@@ -68,6 +69,13 @@ type request struct {
 	query       url.Values
 	body        io.Reader
 	contentType string
+	// bodySHA256, when set, is the hex SHA-256 of body, computed by the
+	// caller: a signed request then streams body instead of reading it
+	// first to hash it.
+	bodySHA256 string
+	// length, when positive, is the body's exact size, sent as
+	// Content-Length.
+	length int64
 }
 
 // send performs r and returns the response when its status is 2xx. Any
@@ -77,6 +85,16 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	u := c.base + "/api/v1" + r.path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
+	}
+	signer, err := c.auth.signer(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+	}
+	bodySum := r.bodySHA256
+	if signer != nil && bodySum == "" {
+		if r.body, bodySum, err = hashBody(r.body); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+		}
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u, r.body)
 	if err != nil {
@@ -89,10 +107,16 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 			}
 		}
 	}
+	if r.length > 0 {
+		req.ContentLength = r.length
+	}
 	if r.contentType != "" {
 		req.Header.Set("Content-Type", r.contentType)
 	}
 	req.Header.Set("User-Agent", c.ua)
+	if err := c.auth.apply(req, signer, bodySum); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", r.method, r.path, err)
+	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {

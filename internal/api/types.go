@@ -42,6 +42,10 @@ func (p Phase) Dispatched() bool {
 type Job struct {
 	ID   string   `json:"id"`
 	Spec spec.Job `json:"spec"`
+	// Owner is the account that submitted the job, when the gateway
+	// authenticates requests; only that account sees the job. Jobs
+	// submitted without authentication have none.
+	Owner string `json:"owner,omitempty"`
 	// Version increases with every change of the record.
 	Version uint64 `json:"version"`
 	Phase   Phase  `json:"phase"`
@@ -176,6 +180,9 @@ type PhaseStep struct {
 type ListOptions struct {
 	Phase Phase `json:"phase,omitempty"`
 	Limit int   `json:"limit,omitempty"`
+	// Owner keeps only the jobs of one account. The gateway sets it to
+	// the authenticated account; a client cannot choose it.
+	Owner string `json:"-"`
 }
 
 // Logs are the captured output of a job's tasks.
@@ -237,6 +244,9 @@ type Node struct {
 	Peer    string   `json:"peer"`
 	Addrs   []string `json:"addrs"`
 	Version string   `json:"version"`
+	// Auth says how the gateway authenticates requests; absent when it
+	// does not.
+	Auth *AuthInfo `json:"auth,omitempty"`
 }
 
 // Error is the body of every error response.

@@ -50,6 +50,10 @@ type Gateway struct {
 	Listen  string `yaml:"listen"`
 	// PresenceTimeout is how long a silent provider is still trusted.
 	PresenceTimeout string `yaml:"presenceTimeout"`
+	// Storage runs the storage network for the gateway's users.
+	Storage GatewayStorage `yaml:"storage"`
+	// Auth is how the API authenticates requests (auth.go).
+	Auth GatewayAuth `yaml:"auth"`
 }
 
 // Provider configures the provider daemon.
@@ -69,6 +73,8 @@ type Provider struct {
 	PresenceInterval  string            `yaml:"presenceInterval"`
 	// Docker is the policy for container jobs (engine docker).
 	Docker Docker `yaml:"docker"`
+	// Storage is the disk space rented out to the storage network.
+	Storage Storage `yaml:"storage"`
 }
 
 // Docker is a provider's policy for container jobs.
@@ -111,13 +117,16 @@ func Default() Config {
 			DHT:       true,
 			DHTServer: true,
 		},
-		Gateway: Gateway{Listen: fmt.Sprintf("127.0.0.1:%d", DefaultAPIPort), PresenceTimeout: "10s"},
+		Gateway: Gateway{Listen: fmt.Sprintf("127.0.0.1:%d", DefaultAPIPort), PresenceTimeout: "10s",
+			Storage: GatewayStorage{Enabled: true, Redundancy: "10+4", AuditInterval: "10m"},
+			Auth:    defaultGatewayAuth()},
 		Provider: Provider{
 			Enabled:           true,
 			Engines:           []string{"wasm"},
 			PricePerCPUSecond: "0.0001",
 			MinPrice:          "0.000001",
 			PresenceInterval:  "1s",
+			Storage:           Storage{Capacity: "10Gi", PricePerGBMonth: "0.002"},
 		},
 	}
 }
@@ -186,12 +195,17 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	str("OPENSKY_PROVIDER_DISK", &c.Provider.Disk)
 	str("OPENSKY_PROVIDER_PRICE_PER_CPU_SECOND", &c.Provider.PricePerCPUSecond)
 	str("OPENSKY_PROVIDER_MIN_PRICE", &c.Provider.MinPrice)
+	boolean("OPENSKY_PROVIDER_STORAGE_ENABLED", &c.Provider.Storage.Enabled)
+	str("OPENSKY_PROVIDER_STORAGE_CAPACITY", &c.Provider.Storage.Capacity)
+	str("OPENSKY_PROVIDER_STORAGE_PRICE_PER_GB_MONTH", &c.Provider.Storage.PricePerGBMonth)
+	str("OPENSKY_GATEWAY_STORAGE_REDUNDANCY", &c.Gateway.Storage.Redundancy)
 	boolean("OPENSKY_CHAIN_ENABLED", &c.Chain.Enabled)
 	boolean("OPENSKY_CHAIN_VALIDATOR", &c.Chain.Validator)
 	str("OPENSKY_CHAIN_RPC", &c.Chain.RPC)
 	str("OPENSKY_CHAIN_GENESIS", &c.Chain.Genesis)
 	list("OPENSKY_CHAIN_PEERS", &c.Chain.Peers)
 	str("OPENSKY_CHAIN_ACCOUNT", &c.Chain.Account)
+	errs = append(errs, c.applyAuthEnv(lookup)...)
 	if v, ok := lookup("OPENSKY_PROVIDER_MAX_TASKS"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -237,6 +251,8 @@ func (c *Config) Validate() error {
 		bad("node", "enable the gateway, the provider, a chain validator, or several")
 	}
 	c.Chain.validate(bad)
+	c.validateStorage(bad)
+	c.validateAuth(bad)
 	if c.Gateway.Enabled {
 		if c.Gateway.Listen == "" {
 			bad("gateway.listen", "is required")

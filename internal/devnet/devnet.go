@@ -1,6 +1,7 @@
 package devnet
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +45,17 @@ type Options struct {
 	// each a node of its own (default 0: the gateway validates alone).
 	Validators int
 	Logger     *slog.Logger
+	// Redundancy is the storage network's default layout, "k+m"
+	// (default: the most parity that still leaves room to repair, for
+	// the number of providers: 2+1 for 3, 10+4 for 14 and more).
+	Redundancy string
+	// StorageCapacity is what each provider rents out to the storage
+	// network (default "2Gi").
+	StorageCapacity string
+	// NoAuth serves the gateway's API without authentication. By default
+	// it requires a signed request or an API token, like any gateway,
+	// and tells clients that the development accounts (//Alice) may sign.
+	NoAuth bool
 }
 
 // Network is a running local network.
@@ -115,7 +127,9 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	gw.Gateway.Enabled = true
 	gw.Gateway.Listen = opts.GatewayListen
 	gw.Gateway.PresenceTimeout = opts.PresenceTimeout.String()
+	gw.Gateway.Auth.Enabled, gw.Gateway.Auth.DevAccounts = !opts.NoAuth, true
 	gw.Provider.Enabled = false
+	gw.Gateway.Storage.Redundancy = cmp.Or(opts.Redundancy, DefaultRedundancy(opts.Providers))
 	if n.Gateway, err = node.Start(ctx, gw, log.With("node", "gateway")); err != nil {
 		return n, fmt.Errorf("devnet: gateway node: %w", err)
 	}
@@ -134,6 +148,8 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		pc := base(filepath.Join(n.Dir, fmt.Sprintf("provider-%d", i)))
 		pc.P2P.Bootstrap = boot
 		pc.Provider.Labels = map[string]string{"devnet": "true", "index": fmt.Sprint(i)}
+		pc.Provider.Storage.Enabled = true
+		pc.Provider.Storage.Capacity = cmp.Or(opts.StorageCapacity, "2Gi")
 		if opts.Provider != nil {
 			opts.Provider(i, &pc.Provider)
 		}
@@ -151,6 +167,20 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		n.Providers = append(n.Providers, pn)
 	}
 	return n, n.waitReady(ctx, opts.ReadyTimeout)
+}
+
+// DefaultRedundancy is the storage layout a local network of n providers
+// uses: 10+4 from 14 providers on; below that, a third of them (at least
+// one) for parity, so a read survives that many providers stopping.
+func DefaultRedundancy(n int) string {
+	if n >= 14 {
+		return "10+4"
+	}
+	if n <= 1 {
+		return "1+0"
+	}
+	m := max(1, n/3)
+	return fmt.Sprintf("%d+%d", n-m, m)
 }
 
 // base is a node configuration for the local network: loopback only, any

@@ -77,6 +77,9 @@ func TestProviderRestartMidContainerJob(t *testing.T) {
 	old := net.Providers[0]
 	cfg := old.Config()
 	old.Host.Close()
+	if old.Shards != nil {
+		old.Shards.Close() // a dead process holds no lock on its shard store
+	}
 	restarted, err := node.Start(context.Background(), cfg, nil)
 	if err != nil {
 		t.Fatal(err)

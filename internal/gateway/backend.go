@@ -15,8 +15,11 @@ type Backend interface {
 	Node(ctx context.Context) api.Node
 	// SubmitJob validates and accepts a job whose local references are
 	// already resolved to blobs. A *spec.ValidationError means bad input.
+	// The account AccountFrom(ctx) returns, if any, is the job's Owner:
+	// with WithAuth only that account sees the job.
 	SubmitJob(ctx context.Context, s spec.Job) (*api.Job, error)
 	GetJob(ctx context.Context, id string) (*api.Job, error)
+	// ListJobs keeps only opts.Owner's jobs when it is set.
 	ListJobs(ctx context.Context, opts api.ListOptions) ([]api.Job, error)
 	CancelJob(ctx context.Context, id, reason string) (*api.Job, error)
 	// WaitJob blocks until the job's Version exceeds after (or it is

@@ -20,6 +20,21 @@
 //
 //	GET  /api/v1/openapi.json                      the OpenAPI 3.0 document of this API
 //
+//	POST   /api/v1/tokens                          api.TokenRequest -> 201 api.NewToken (signed requests only)
+//	GET    /api/v1/tokens                          []api.Token of the caller
+//	DELETE /api/v1/tokens/{id}                     204; the token stops working
+//
+// With WithAuth, every route registered through Server.handle requires a
+// request signed with the caller's account key or an API token (package
+// auth, docs/api-auth.md), except the public ones: /healthz, /metrics,
+// the OpenAPI document, node info, the provider list and the chain's
+// status. A handler finds the caller with AccountFrom. Each account sees
+// only the jobs it submitted (another's is 404, like a missing one) and
+// only its own balance and history; requests are rate-limited per account
+// (per remote address without credentials). The web interface then asks
+// visitors to sign in with an API token, kept in an HttpOnly, SameSite
+// cookie that also authenticates API reads (output downloads).
+//
 // With WithUI, every other path is the web interface (internal/gateway/ui):
 // dashboard (/), jobs (/jobs, /jobs/{id} with live updates over
 // /jobs/{id}/events), providers (/providers) and chain (/chain).
@@ -41,6 +56,8 @@
 // invalid_spec (400, with details naming spec fields), not_found (404),
 // payment_required (402: the job's escrow is missing or cannot pay),
 // tx_rejected (400, with the ledger's reason and code), method_not_allowed
-// (405), conflict (409), too_large (413), unavailable (503) and internal
-// (500, whose detail goes to the log, not the client).
+// (405), conflict (409), too_large (413), unauthorized (401: no valid
+// credentials), forbidden (403), rate_limited (429, with Retry-After),
+// unavailable (503) and internal (500, whose detail goes to the log, not
+// the client).
 package gateway

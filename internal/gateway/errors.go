@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/gateway/auth"
 	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/spec"
 )
@@ -24,7 +25,14 @@ const (
 	codeUnavailable      = "unavailable"
 	codeInternal         = "internal"
 	codeTxRejected       = "tx_rejected"
+	codeUnauthorized     = "unauthorized"
+	codeForbidden        = "forbidden"
+	codeRateLimited      = "rate_limited"
 )
+
+// ErrForbidden: the authenticated account may not do this (403), such as
+// reading another account's balance.
+var ErrForbidden = errors.New("forbidden")
 
 // badRequest is a client mistake found by the gateway itself (a malformed
 // query parameter, an unreadable body); its message is shown as is.
@@ -50,6 +58,10 @@ func errorResponse(err error) (int, api.Error) {
 		te  *ledger.TxError
 	)
 	switch {
+	case isAuthError(err):
+		return http.StatusUnauthorized, authErrorBody(err)
+	case errors.Is(err, ErrForbidden):
+		return http.StatusForbidden, api.Error{Code: codeForbidden, Message: err.Error()}
 	case errors.As(err, &br):
 		return http.StatusBadRequest, api.Error{Code: codeBadRequest, Message: br.msg, Hint: br.hint}
 	case errors.As(err, &mbe):
@@ -83,8 +95,15 @@ func errorResponse(err error) (int, api.Error) {
 			Message: err.Error(),
 			Hint:    "lock the job's price in escrow with this gateway's arbiter account (GET /api/v1/chain) and name it in the spec's escrow field; the opensky CLI does this with your wallet",
 		}
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, ErrNotFound), errors.Is(err, auth.ErrTokenNotFound):
 		return http.StatusNotFound, api.Error{Code: codeNotFound, Message: err.Error()}
+	case errors.Is(err, auth.ErrInvalidTokenRequest):
+		return http.StatusBadRequest, api.Error{Code: codeBadRequest, Message: err.Error()}
+	case errors.Is(err, auth.ErrTooManyTokens):
+		return http.StatusConflict, api.Error{
+			Code: codeConflict, Message: err.Error(),
+			Hint: "list your tokens with opensky token list and revoke those you no longer use",
+		}
 	case errors.Is(err, ErrConflict):
 		return http.StatusConflict, api.Error{Code: codeConflict, Message: err.Error()}
 	case errors.Is(err, ErrUnavailable):

@@ -57,10 +57,16 @@ func (f *fakeBackend) notify() {
 
 // addJob stores a job in the given phase with n tasks and returns its id.
 func (f *fakeBackend) addJob(phase api.Phase, tasks int) string {
+	return f.addOwnedJob("", phase, tasks)
+}
+
+// addOwnedJob stores a job of owner in the given phase with n tasks and
+// returns its id.
+func (f *fakeBackend) addOwnedJob(owner string, phase api.Phase, tasks int) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := fmt.Sprintf("job-%d", len(f.order)+1)
-	j := &api.Job{ID: id, Version: 1, Phase: phase, CreatedAt: time.Unix(1700000000, 0).UTC()}
+	j := &api.Job{ID: id, Owner: owner, Version: 1, Phase: phase, CreatedAt: time.Unix(1700000000, 0).UTC()}
 	j.Spec.Shards = tasks
 	for i := range tasks {
 		j.Tasks = append(j.Tasks, api.Task{ID: fmt.Sprintf("%s-t%d", id, i), Shard: i, Phase: phase})
@@ -105,12 +111,13 @@ func (f *fakeBackend) Node(context.Context) api.Node {
 	return api.Node{Peer: "12D3KooWfake", Addrs: []string{"/ip4/127.0.0.1/tcp/4001"}, Version: "test"}
 }
 
-func (f *fakeBackend) SubmitJob(_ context.Context, s spec.Job) (*api.Job, error) {
+func (f *fakeBackend) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, error) {
 	f.maybePanic("SubmitJob")
 	if f.submitErr != nil {
 		return nil, f.submitErr
 	}
-	id := f.addJob(api.PhaseQueued, s.Shards)
+	owner, _ := AccountFrom(ctx)
+	id := f.addOwnedJob(owner, api.PhaseQueued, s.Shards)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.submitted = append(f.submitted, s)
@@ -136,7 +143,7 @@ func (f *fakeBackend) ListJobs(_ context.Context, opts api.ListOptions) ([]api.J
 	var out []api.Job
 	for _, id := range f.order {
 		j := f.jobs[id]
-		if opts.Phase != "" && j.Phase != opts.Phase {
+		if opts.Phase != "" && j.Phase != opts.Phase || opts.Owner != "" && j.Owner != opts.Owner {
 			continue
 		}
 		out = append(out, *j)

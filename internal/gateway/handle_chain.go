@@ -138,9 +138,13 @@ func (s *Server) answerQuery(w http.ResponseWriter, r *http.Request, path string
 	writeJSON(w, http.StatusOK, v)
 }
 
-// chainAccount returns an account's balance, nonce and stake.
+// chainAccount returns an account's balance, nonce and stake; with
+// authentication, only the caller's own.
 func (s *Server) chainAccount(w http.ResponseWriter, r *http.Request) {
 	addr, err := addressParam(r)
+	if err == nil {
+		err = s.ownAccount(r.Context(), addr)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -149,9 +153,13 @@ func (s *Server) chainAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 // chainAccountTxs lists the transactions that touched an account, newest
-// first, a page at a time (?page= from 1, ?perPage= up to MaxTxPerPage).
+// first, a page at a time (?page= from 1, ?perPage= up to MaxTxPerPage);
+// with authentication, only the caller's own.
 func (s *Server) chainAccountTxs(w http.ResponseWriter, r *http.Request) {
 	addr, err := addressParam(r)
+	if err == nil {
+		err = s.ownAccount(r.Context(), addr)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -265,7 +273,7 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, max int64, v any) erro
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
 		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
+		if errors.As(err, &mbe) || isAuthError(err) {
 			return err
 		}
 		return badRequestf("cannot read the request body: %v", err)

@@ -13,22 +13,31 @@ var phases = map[api.Phase]bool{
 	api.PhaseVerifying: true, api.PhaseCompleted: true, api.PhaseFailed: true, api.PhaseCancelled: true, api.PhaseExpired: true,
 }
 
-// listJobs lists jobs, optionally filtered by ?phase= and bounded by ?limit=.
+// listJobs lists jobs, optionally filtered by ?phase= and bounded by
+// ?limit=; with authentication, only the caller's.
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	opts, err := listOptions(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	if s.auth != nil {
+		opts.Owner, _ = AccountFrom(r.Context())
+	}
 	jobs, err := s.b.ListJobs(r.Context(), opts)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if jobs == nil {
-		jobs = []api.Job{}
+	// The Backend filters by owner; the filter is applied again here so
+	// that no Backend can show one account another's jobs.
+	out := make([]api.Job, 0, len(jobs))
+	for _, j := range jobs {
+		if s.mayView(r.Context(), j.Owner) {
+			out = append(out, j)
+		}
 	}
-	writeJSON(w, http.StatusOK, jobs)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // listOptions parses the query of a job listing.
@@ -56,7 +65,7 @@ func listOptions(r *http.Request) (api.ListOptions, error) {
 
 // getJob returns one job record.
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
-	j, err := s.b.GetJob(r.Context(), r.PathValue("id"))
+	j, err := s.visibleJob(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -66,7 +75,12 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 
 // cancelJob cancels a job; ?reason= says why.
 func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
-	j, err := s.b.CancelJob(r.Context(), r.PathValue("id"), r.URL.Query().Get("reason"))
+	id := r.PathValue("id")
+	if _, err := s.visibleJob(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	j, err := s.b.CancelJob(r.Context(), id, r.URL.Query().Get("reason"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

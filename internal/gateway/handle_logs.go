@@ -14,6 +14,10 @@ import (
 // until the job is terminal.
 func (s *Server) jobLogs(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if _, err := s.visibleJob(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	follow := false
 	if f := r.URL.Query().Get("follow"); f != "" {
 		v, err := strconv.ParseBool(f)

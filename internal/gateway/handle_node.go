@@ -13,7 +13,11 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 
 // node describes the gateway's own node.
 func (s *Server) node(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.b.Node(r.Context()))
+	n := s.b.Node(r.Context())
+	if s.auth != nil {
+		n.Auth = s.auth.info()
+	}
+	writeJSON(w, http.StatusOK, n)
 }
 
 // providers lists the providers the orchestrator knows.

@@ -11,7 +11,12 @@ import (
 
 // jobOutputs lists a job's collected output files.
 func (s *Server) jobOutputs(w http.ResponseWriter, r *http.Request) {
-	files, err := s.b.JobOutputs(r.Context(), r.PathValue("id"))
+	id := r.PathValue("id")
+	if _, err := s.visibleJob(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	files, err := s.b.JobOutputs(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -34,7 +39,12 @@ func (s *Server) downloadOutput(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &badRequest{msg: "invalid output path " + strconv.Quote(p), hint: "use a path relative to the shard's outputs, as listed by GET /api/v1/jobs/{id}/outputs"})
 		return
 	}
-	rc, size, err := s.b.OpenOutput(r.Context(), r.PathValue("id"), shard, p)
+	id := r.PathValue("id")
+	if _, err := s.visibleJob(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc, size, err := s.b.OpenOutput(r.Context(), id, shard, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -39,6 +39,11 @@ func (s *Server) submitJob(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if acct, ok := AccountFrom(r.Context()); ok && s.auth != nil && rec.Owner != acct {
+		// The job runs, but its submitter cannot see it: a Backend that
+		// does not record owners must not be served with WithAuth.
+		s.log.Error("the backend did not record the job's owner", "job", rec.ID, "account", acct, "owner", rec.Owner)
+	}
 	w.Header().Set("Location", "/api/v1/jobs/"+rec.ID)
 	writeJSON(w, http.StatusCreated, rec)
 }

@@ -11,10 +11,15 @@ import (
 // after a terminal phase, when the client goes away or when the server
 // shuts down.
 func (s *Server) watchJob(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := s.visibleJob(r.Context(), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	ctx, cancel := streamContext(r)
 	defer cancel()
 	out := newNDJSON(w)
-	err := s.eachChange(ctx, r.PathValue("id"), func(j *api.Job) error {
+	err := s.eachChange(ctx, id, func(j *api.Job) error {
 		return out.Send(j)
 	})
 	s.endStream(w, r, out, err)

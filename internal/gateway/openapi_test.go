@@ -42,6 +42,8 @@ type oaOperation struct {
 		Required bool   `json:"required"`
 	} `json:"parameters"`
 	Responses map[string]oaResponse `json:"responses"`
+	// Security overrides the document's; nil means the document's.
+	Security []map[string][]string `json:"security"`
 }
 
 type oaResponse struct {
@@ -242,15 +244,18 @@ func samplePathValues(job string) map[string]string {
 		"path":    "out/result.txt",
 		"address": testAddress,
 		"job":     job,
+		"cid":     "bafkfake",
 	}
 }
 
 // sampleBodies are the request bodies of the documented POST routes.
 var sampleBodies = map[string]string{
-	"/api/v1/blobs":        "hello",
-	"/api/v1/jobs":         "",
-	"/api/v1/chain/txs":    "{}",
-	"/api/v1/chain/faucet": `{"address":"` + testAddress + `"}`,
+	"/api/v1/blobs":              "hello",
+	"/api/v1/jobs":               "",
+	"/api/v1/chain/txs":          "{}",
+	"/api/v1/chain/faucet":       `{"address":"` + testAddress + `"}`,
+	"/api/v1/storage":            "",
+	"/api/v1/storage/{cid}/blob": `{"key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`,
 }
 
 var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
@@ -260,7 +265,7 @@ var pathParam = regexp.MustCompile(`\{([^}]+)\}`)
 // status and a content type the document lists for it.
 func TestOpenAPIPathsAreRealRoutes(t *testing.T) {
 	chain := newFakeChain()
-	b, s, _ := newTestGateway(t, WithChain(chain))
+	b, s, _ := newTestGateway(t, WithChain(chain), WithStorage(&fakeStorage{failAfter: -1}))
 	job := b.addJob(api.PhaseCompleted, 1)
 	b.outputs[job] = map[string][]byte{"0/out/result.txt": []byte("42\n")}
 	for _, q := range []string{
@@ -481,6 +486,10 @@ var schemaTypes = []struct {
 	{"Params", reflect.TypeFor[ledger.Params]()},
 	{"SupplyView", reflect.TypeFor[ledger.SupplyView]()},
 	{"InvariantReport", reflect.TypeFor[ledger.Report]()},
+	{"AuthInfo", reflect.TypeFor[api.AuthInfo]()},
+	{"Token", reflect.TypeFor[api.Token]()},
+	{"NewToken", reflect.TypeFor[api.NewToken]()},
+	{"TokenRequest", reflect.TypeFor[api.TokenRequest]()},
 }
 
 // TestOpenAPISchemasMatchTypes holds each component schema to its Go type:

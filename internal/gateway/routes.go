@@ -27,11 +27,20 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/jobs/{id}/outputs/{shard}/{path...}", s.downloadOutput)
 
 	s.chainRoutes()
+	s.storageRoutes()
+	s.tokenRoutes()
 
 	s.mux.Handle("/", s.unmatched())
 }
 
-// handle registers h under pattern with metrics and panic recovery.
+// handle registers h under pattern with metrics and panic recovery and,
+// with WithAuth, behind authentication and rate limiting: every route
+// registered here gets them, and its handler finds the caller with
+// AccountFrom.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
-	s.mux.Handle(pattern, s.instrument(pattern, h))
+	var hh http.Handler = h
+	if s.auth != nil {
+		hh = s.auth.wrap(pattern, hh)
+	}
+	s.mux.Handle(pattern, s.instrument(pattern, hh))
 }

@@ -12,8 +12,10 @@ import (
 // Server serves the HTTP API over a Backend. It is safe for concurrent use.
 type Server struct {
 	b       Backend
-	chain   Chain // nil on a network without a chain
-	webUI   bool  // serve the web UI (WithUI)
+	chain   Chain          // nil on a network without a chain
+	storage Storage        // nil on a gateway without the storage network
+	auth    *authenticator // nil when requests are not authenticated (WithAuth)
+	webUI   bool           // serve the web UI (WithUI)
 	log     *slog.Logger
 	maxBlob int64
 	maxSpec int64

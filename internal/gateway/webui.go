@@ -1,9 +1,12 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
 	"strings"
+	"time"
 
+	"github.com/opensky-network/opensky/internal/gateway/auth"
 	"github.com/opensky-network/opensky/internal/gateway/ui"
 )
 
@@ -39,7 +42,14 @@ func (s *Server) unmatched() http.Handler {
 	if s.chain != nil {
 		opts = append(opts, ui.WithChain(s.chain))
 	}
-	pages := s.instrument(uiRoute, ui.New(s.b, opts...))
+	if s.auth != nil {
+		opts = append(opts, ui.WithSessions(tokenSessions{s.auth.tokens}))
+	}
+	var pages http.Handler = ui.New(s.b, opts...)
+	if s.auth != nil {
+		pages = s.auth.pages(pages)
+	}
+	pages = s.instrument(uiRoute, pages)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAPIPath(r.URL.Path) {
 			api.ServeHTTP(w, r)
@@ -52,4 +62,41 @@ func (s *Server) unmatched() http.Handler {
 // isAPIPath reports whether p belongs to the API rather than the UI.
 func isAPIPath(p string) bool {
 	return p == "/api" || strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/metrics"
+}
+
+// pages puts the account of the session cookie, if it works, in the
+// context of a web interface request, and holds the request to that
+// account's budget (the remote address's without a session). The static
+// files are not counted: every page loads them.
+func (a *authenticator) pages(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.session(r)
+		if err != nil {
+			p = auth.Principal{} // the sign-in page says the session ended
+		}
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			key, who := remoteKey(r), "this address"
+			if p.Account != "" {
+				key, who = accountKey(p.Account), "account "+p.Account
+			}
+			if !a.admit(w, key, who) {
+				return
+			}
+		}
+		if p.Account != "" {
+			r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tokenSessions checks the web interface's sign-in tokens against the
+// token store.
+type tokenSessions struct {
+	tokens *auth.TokenStore
+}
+
+func (t tokenSessions) CheckToken(ctx context.Context, token string) (string, time.Time, error) {
+	tok, err := t.tokens.Authenticate(ctx, token)
+	return tok.Account, tok.ExpiresAt, err
 }

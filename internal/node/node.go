@@ -21,6 +21,7 @@ import (
 	"github.com/opensky-network/opensky/internal/executor/docker"
 	"github.com/opensky-network/opensky/internal/executor/wasm"
 	"github.com/opensky-network/opensky/internal/gateway"
+	"github.com/opensky-network/opensky/internal/gateway/auth"
 	"github.com/opensky-network/opensky/internal/identity"
 	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/ledger/ledgerclient"
@@ -29,6 +30,8 @@ import (
 	"github.com/opensky-network/opensky/internal/p2p/wire"
 	"github.com/opensky-network/opensky/internal/provider"
 	"github.com/opensky-network/opensky/internal/spec"
+	"github.com/opensky-network/opensky/internal/storage/broker"
+	"github.com/opensky-network/opensky/internal/storage/shardstore"
 )
 
 // Version is the build's version, reported by the gateway.
@@ -47,10 +50,17 @@ type Node struct {
 	Ledger *ledgerclient.Client
 	// Account is the node's chain account, if configured.
 	Account *identity.Account
+	// Broker runs the storage network for the gateway's users, and
+	// Shards keeps this provider's shards; each is nil when not enabled.
+	Broker *broker.Broker
+	Shards *shardstore.Disk
 
 	ledger *ledger.Ledger
 	faucet *ledgerclient.Sender
-	opts   options
+	// arbiter sends the gateway's transactions as the arbiter of jobs'
+	// escrows and storage deals; nil without a chain.
+	arbiter *ledgerclient.Arbiter
+	opts    options
 
 	cfg     config.Config
 	log     *slog.Logger
@@ -202,7 +212,8 @@ func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Lo
 		if n.Account == nil {
 			return errors.New("chain: a gateway on a chain needs an account (chain.account) to arbitrate its jobs' escrows")
 		}
-		oc.Payments = ledgerclient.NewArbiter(n.Ledger, n.Account)
+		n.arbiter = ledgerclient.NewArbiter(n.Ledger, n.Account)
+		oc.Payments = n.arbiter
 		gopts = append(gopts, gateway.WithChain(newChainAPI(n.Ledger, n.Account.Address(), n.faucet)))
 	}
 	o, err := orchestrator.New(n.Host, oc)
@@ -213,8 +224,21 @@ func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Lo
 	if err := o.Start(ctx); err != nil {
 		return err
 	}
+	storageOpt, err := n.startBroker(cfg, log)
+	if err != nil {
+		return err
+	}
+	if storageOpt != nil {
+		gopts = append(gopts, storageOpt)
+	}
+	authOpts, closeAuth, err := gatewayAuth(cfg)
+	if err != nil {
+		return err
+	}
+	gopts = append(gopts, authOpts...)
 	ln, err := net.Listen("tcp", cfg.Gateway.Listen)
 	if err != nil {
+		closeAuth()
 		return fmt.Errorf("gateway: listen on %s: %w", cfg.Gateway.Listen, err)
 	}
 	n.APIURL = "http://" + ln.Addr().String()
@@ -222,6 +246,7 @@ func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Lo
 	n.serving.Add(1)
 	go func() {
 		defer n.serving.Done()
+		defer closeAuth()
 		if err := srv.Serve(ctx, ln); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("gateway stopped", "err", err)
 		}
@@ -260,6 +285,10 @@ func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.L
 			execs[i] = n.opts.wrap(e)
 		}
 	}
+	offer, err := n.startShardStore(cfg, log)
+	if err != nil {
+		return err
+	}
 	p, err := provider.New(n.Host, execs, provider.Config{
 		DataDir:           dir,
 		Capacity:          wire.Capacity{MilliCPU: int64(cpu), MemoryBytes: int64(mem), DiskBytes: int64(disk), GPUs: gpus},
@@ -268,6 +297,7 @@ func (n *Node) startProvider(ctx context.Context, cfg config.Config, log *slog.L
 		MinPrice:          int64(minPrice),
 		Labels:            pc.Labels,
 		PresenceInterval:  every,
+		Storage:           offer,
 		Logger:            log.With("component", "provider"),
 	})
 	if err != nil {
@@ -326,6 +356,12 @@ func (n *Node) Close() error {
 		}
 		n.stop()
 		n.serving.Wait()
+		if n.Broker != nil {
+			errs = append(errs, n.Broker.Close())
+		}
+		if n.Shards != nil {
+			errs = append(errs, n.Shards.Close())
+		}
 		if n.Orchestrator != nil {
 			errs = append(errs, n.Orchestrator.Close())
 		}
@@ -345,4 +381,27 @@ func (n *Node) Close() error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// gatewayAuth returns the options that make the gateway authenticate
+// requests (config gateway.auth), with the token store it opens in the
+// data directory and the function that closes it once the gateway stops.
+func gatewayAuth(cfg config.Config) ([]gateway.Option, func(), error) {
+	a := cfg.Gateway.Auth
+	if !a.Enabled {
+		return nil, func() {}, nil
+	}
+	dir := a.Dir
+	if dir == "" {
+		dir = filepath.Join(cfg.DataDir, "auth")
+	}
+	tokens, err := auth.OpenTokenStore(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("gateway: %w", err)
+	}
+	skew, _ := a.ClockSkewDuration() // validated with the configuration
+	opt := gateway.WithAuth(gateway.AuthConfig{
+		Tokens: tokens, ClockSkew: skew, RatePerSecond: a.RatePerSecond, Burst: a.Burst, DevAccounts: a.DevAccounts,
+	})
+	return []gateway.Option{opt}, func() { _ = tokens.Close() }, nil
 }

@@ -38,11 +38,11 @@ func (o *Orchestrator) GetJob(_ context.Context, id string) (*api.Job, error) {
 	return j, err
 }
 
-// ListJobs lists jobs, newest first.
+// ListJobs lists jobs, newest first; only opts.Owner's when it is set.
 func (o *Orchestrator) ListJobs(_ context.Context, opts api.ListOptions) ([]api.Job, error) {
 	var out []api.Job
 	err := o.store.each(func(j *api.Job) error {
-		if opts.Phase == "" || j.Phase == opts.Phase {
+		if (opts.Phase == "" || j.Phase == opts.Phase) && (opts.Owner == "" || j.Owner == opts.Owner) {
 			out = append(out, *j)
 		}
 		return nil

@@ -33,7 +33,8 @@ func taskID(jobID string, shard, replica int) string {
 }
 
 // SubmitJob accepts a job. The spec is defaulted and validated again here:
-// the orchestrator never trusts its caller to have done it.
+// the orchestrator never trusts its caller to have done it. The account
+// the gateway authenticated (gateway.AccountFrom(ctx)) owns the job.
 func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, error) {
 	o.serving.RLock()
 	closed := o.closed
@@ -53,6 +54,7 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 	}
 	now := time.Now().UTC()
 	j := &api.Job{ID: newJobID(), CreatedAt: now, UpdatedAt: now}
+	j.Owner, _ = gateway.AccountFrom(ctx)
 	if o.cfg.Payments != nil {
 		// The escrow is bound to the job before the job exists: a job
 		// that is never stored leaves an assigned escrow, which its owner

@@ -152,10 +152,12 @@ type Resources struct {
 type Input struct {
 	// Name is the path under /inputs (relative, slash separated).
 	Name string `json:"name"`
-	// Exactly one of Content (inline text), File (local path, CLI only)
+	// Exactly one of Content (inline text), File (local path, CLI only),
+	// Object (a stored object's CID, CLI only: the owner's key opens it)
 	// and Blob (an uploaded blob, "sha256:<hex>") is set.
 	Content string `json:"content,omitempty"`
 	File    string `json:"file,omitempty"`
+	Object  string `json:"object,omitempty"`
 	Blob    string `json:"blob,omitempty"`
 }
 

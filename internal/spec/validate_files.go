@@ -27,15 +27,21 @@ func (j *Job) validateInputs(ps *problems) {
 		if in.File != "" {
 			set = append(set, "file")
 		}
+		if in.Object != "" {
+			set = append(set, "object")
+		}
 		if in.Blob != "" {
 			set = append(set, "blob")
 		}
 		switch len(set) {
 		case 0:
-			ps.add(p, "one of content, file or blob is required")
+			ps.add(p, "one of content, file, object or blob is required")
 		case 1:
 		default:
-			ps.add(p, "only one of content, file or blob may be set, found %s", strings.Join(set, " and "))
+			ps.add(p, "only one of content, file, object or blob may be set, found %s", strings.Join(set, " and "))
+		}
+		if len(in.Object) > maxObjectRef {
+			ps.add(p+".object", "longer than %d bytes: want a stored object's CID", maxObjectRef)
 		}
 		if in.Blob != "" && !IsBlobRef(in.Blob) {
 			ps.add(p+".blob", "invalid blob reference: want %s and 64 lowercase hex digits", BlobPrefix)
@@ -96,3 +102,6 @@ func (j *Job) validateOutputs(ps *problems) {
 		}
 	}
 }
+
+// maxObjectRef bounds an input's stored object CID.
+const maxObjectRef = 128

@@ -109,7 +109,7 @@ func TestValidateRules(t *testing.T) {
 		{"inputs", wasmJob, func(j *Job) {
 			j.Inputs = []Input{{Name: "a.txt", Content: "x"}, {Name: "dir/b.bin", Blob: testBlob}, {Name: "c", File: "./c"}}
 		}, "", ""},
-		{"input without a source", wasmJob, func(j *Job) { j.Inputs = []Input{{Name: "a"}} }, "inputs[0]", "one of content, file or blob is required"},
+		{"input without a source", wasmJob, func(j *Job) { j.Inputs = []Input{{Name: "a"}} }, "inputs[0]", "one of content, file, object or blob is required"},
 		{"input with two sources", wasmJob, func(j *Job) { j.Inputs = []Input{{Name: "a", Content: "x", Blob: testBlob}} }, "inputs[0]", "found content and blob"},
 		{"input with a bad blob", wasmJob, func(j *Job) { j.Inputs = []Input{{Name: "a", Blob: "sha256:" + strings.Repeat("A", 64)}} }, "inputs[0].blob", "invalid blob reference"},
 		{"input without a name", wasmJob, func(j *Job) { j.Inputs = []Input{{Content: "x"}} }, "inputs[0].name", "must not be empty"},
@@ -239,10 +239,10 @@ constraints: ["=1"]
 		{"resources.timeout", "1ms is less than the minimum of 10ms"},
 		{"resources.gpu", "must be 0 for engine wasm"},
 		{"inputs[1].name", `must not contain "." or ".." segments`},
-		{"inputs[1]", "only one of content, file or blob may be set, found file and blob"},
+		{"inputs[1]", "only one of content, file, object or blob may be set, found file and blob"},
 		{"inputs[1].blob", "invalid blob reference: want sha256: and 64 lowercase hex digits"},
 		{"inputs[2].name", "duplicate of inputs[0].name"},
-		{"inputs[2]", "one of content, file or blob is required"},
+		{"inputs[2]", "one of content, file, object or blob is required"},
 		{"outputs[0].name", "required"},
 		{"outputs[0].path", "must be a relative path"},
 		{"shards", "must be between 1 and 1024, got 2000"},

@@ -14,6 +14,7 @@ import (
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/devnet"
+	"github.com/opensky-network/opensky/internal/gateway/auth"
 	"github.com/opensky-network/opensky/internal/orchestrator"
 	"github.com/opensky-network/opensky/internal/spec"
 	"github.com/opensky-network/opensky/internal/wasmtest"
@@ -103,7 +104,8 @@ func submit(t *testing.T, o *orchestrator.Orchestrator, name string, module []by
 	if err != nil {
 		t.Fatalf("upload module: %v", err)
 	}
-	j, err := o.SubmitJob(ctx, spec.Job{
+	// The job is the tests' account's, which the pages are signed in as.
+	j, err := o.SubmitJob(auth.WithAccount(ctx, browserAccount(t).Address()), spec.Job{
 		APIVersion: spec.APIVersion, Engine: spec.EngineWasm, Name: name, Module: b.Hash, Shards: 1,
 		Resources: spec.Resources{CPU: 500, Memory: 64 << 20, Timeout: spec.Duration(20 * time.Second)},
 	})

@@ -47,9 +47,20 @@ type shot struct {
 }
 
 // newPage opens a tab in the shared browser, pointed at the gateway at
-// base. The tab closes, and the screenshots are written on failure, when
-// the test ends.
+// base, signed in with the tests' API token when the gateway requires it.
+// The tab closes, and the screenshots are written on failure, when the
+// test ends.
 func newPage(t *testing.T, base string) *page {
+	t.Helper()
+	p := newSignedOutPage(t, base)
+	if tok := sessionToken(t, base); tok != "" {
+		p.signIn(tok)
+	}
+	return p
+}
+
+// newSignedOutPage opens a tab as newPage does, without signing in.
+func newSignedOutPage(t *testing.T, base string) *page {
 	t.Helper()
 	b := browser(t)
 	u, err := url.Parse(base)

@@ -57,11 +57,12 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		h.failBackend(w, r, "the providers", err)
 		return
 	}
-	jobs, err := h.b.ListJobs(ctx, api.ListOptions{})
+	jobs, err := h.b.ListJobs(ctx, api.ListOptions{Owner: h.listOwner(r)})
 	if err != nil {
 		h.failBackend(w, r, "the jobs", err)
 		return
 	}
+	jobs = h.visible(r, jobs)
 	v := dashboardView{Providers: len(ps), Capacity: sumCapacity(ps), Jobs: len(jobs)}
 	counts := make(map[api.Phase]int)
 	for _, j := range jobs {

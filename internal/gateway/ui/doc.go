@@ -17,9 +17,16 @@
 //	GET /providers         providers with resources, prices and, with a chain, stake and reputation
 //	GET /chain             the chain's status, supply and market
 //	GET /static/...        embedded stylesheet and script
+//	GET /signin            with WithSessions: the sign-in page (paste an API token)
+//	POST /signin           checks the token and keeps it in the session cookie
+//	POST /signout          forgets the session cookie
+//
+// With WithSessions every page but the sign-in page and the static files
+// needs a signed-in visitor (the gateway puts the account of the session
+// cookie in the request's context) and shows only that account's jobs.
 //
 // Output downloads link to the API's /api/v1/jobs/{id}/outputs/{shard}/{path}.
-// Every error is an HTML page with a status and a message. The submit form
-// is guarded against cross-site forgery by an Origin/Referer check and a
-// signed per-render token (csrf.go).
+// Every error is an HTML page with a status and a message. The submit,
+// sign-in and sign-out forms are guarded against cross-site forgery by an
+// Origin/Referer check and a signed per-render token (csrf.go).
 package ui

@@ -52,7 +52,8 @@ func (h *Handler) job(w http.ResponseWriter, r *http.Request) {
 // unknown job) or an error page and reports false.
 func (h *Handler) findJob(w http.ResponseWriter, r *http.Request, id string) (*api.Job, bool) {
 	j, err := h.b.GetJob(r.Context(), id)
-	if h.isNotFound(err) {
+	// Another account's job looks exactly like a missing one.
+	if h.isNotFound(err) || err == nil && !h.mayView(r, j.Owner) {
 		h.renderError(w, r, http.StatusNotFound, "Job not found",
 			"There is no job "+strconv.Quote(id)+" on this gateway.")
 		return nil, false

@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/opensky-network/opensky/internal/gateway/auth"
 )
 
 //go:embed templates/*.html
@@ -28,7 +31,7 @@ type pages struct {
 }
 
 // pageNames are the templates under templates/ other than the layout.
-var pageNames = []string{"dashboard", "submit", "jobs", "job", "providers", "chain", "error"}
+var pageNames = []string{"dashboard", "submit", "jobs", "job", "providers", "chain", "error", "signin"}
 
 // mustParsePages parses the embedded templates; they are part of the
 // binary, so a parse error is a broken build.
@@ -47,12 +50,21 @@ type view struct {
 	Title string
 	Nav   string // the nav entry to mark as current
 	Data  any
+	// Account is the signed-in visitor, with WithSessions; SignOut is the
+	// CSRF token of the layout's sign-out form.
+	Account string
+	SignOut string
 }
 
 // render writes a page with the given status. The page is rendered into a
 // buffer first, so that a template error still gives a clean error page.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	var buf bytes.Buffer
+	if h.sessions != nil {
+		if acct, ok := auth.AccountFrom(r.Context()); ok {
+			v.Account, v.SignOut = acct, h.forms.mint(time.Now())
+		}
+	}
 	t, ok := h.pages.byName[name]
 	if !ok {
 		h.log.Error("no such page template", "page", name)

@@ -108,6 +108,7 @@ type Handler struct {
 	log             *slog.Logger
 	notFound        error
 	paymentRequired error
+	sessions        Sessions // nil: no sign-in, every visitor sees everything
 	maxModule       int64
 	forms           *formTokens
 	streamCtx       func(*http.Request) (context.Context, context.CancelFunc)
@@ -141,23 +142,30 @@ func New(b Backend, opts ...Option) *Handler {
 	h.mux.HandleFunc("GET /submit/estimate", h.estimateJSON)
 	h.mux.HandleFunc("GET /providers", h.providers)
 	h.mux.HandleFunc("GET /chain", h.chainPage)
+	h.mux.HandleFunc("GET /signin", h.signinForm)
+	h.mux.HandleFunc("POST /signin", h.signinPost)
+	h.mux.HandleFunc("POST /signout", h.signoutPost)
 	h.mux.Handle("GET /static/", staticHandler())
 	h.mux.HandleFunc("/", h.noPage)
 	return h
 }
 
-// ServeHTTP serves the pages.
+// ServeHTTP serves the pages; with WithSessions, only to a signed-in
+// visitor, except the sign-in page itself.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.requireSession(w, r) {
+		return
+	}
 	h.mux.ServeHTTP(w, r)
 }
 
 // noPage answers what no page matched: 405 for a method other than GET
-// and HEAD (only /submit takes a POST), 404 otherwise.
+// and HEAD (only /submit and the session forms take a POST), 404 otherwise.
 func (h *Handler) noPage(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		h.renderError(w, r, http.StatusMethodNotAllowed, "Method not allowed",
-			"The web interface only answers GET requests, and POST on /submit; the API lives under /api/v1.")
+			"The web interface only answers GET requests, and POST on its forms; the API lives under /api/v1.")
 		return
 	}
 	h.renderError(w, r, http.StatusNotFound, "Page not found",

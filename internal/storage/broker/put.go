@@ -276,10 +276,19 @@ func copyBody(w io.Writer, body io.Reader, n int64, progress func(int64)) error 
 			return fmt.Errorf("storage: read the upload: %w", err)
 		}
 	}
-	// A longer body is refused too: the declared size must be exact.
+	// A longer body is refused too: the declared size must be exact. The
+	// body must also be read to its end, where a reader that checks it
+	// (against a signed digest, say) reports a mismatch.
 	var one [1]byte
-	if k, _ := body.Read(one[:]); k > 0 {
+	k, err := body.Read(one[:])
+	for k == 0 && err == nil {
+		k, err = body.Read(one[:])
+	}
+	switch {
+	case k > 0:
 		return fmt.Errorf("%w: the body is longer than the %d ciphertext bytes its size implies", ErrBadRequest, n)
+	case !errors.Is(err, io.EOF):
+		return fmt.Errorf("storage: read the upload: %w", err)
 	}
 	return nil
 }
