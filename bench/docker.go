@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"time"
 
-	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/devnet"
 	"github.com/opensky-network/opensky/internal/dockertest"
@@ -24,6 +23,8 @@ func dockerLatency(ctx context.Context, n int) error {
 	net, err := devnet.Start(ctx, devnet.Options{
 		GatewayListen: "127.0.0.1:0",
 		Logger:        slog.New(slog.DiscardHandler),
+		// One account drives the whole load: lift its request budget.
+		RatePerSecond: 100_000,
 		Provider: func(_ int, p *config.Provider) {
 			p.CPU = "2"
 			p.Memory = "4Gi"
@@ -34,7 +35,10 @@ func dockerLatency(ctx context.Context, n int) error {
 		return err
 	}
 	defer net.Close()
-	c := api.NewClient(net.URL)
+	c, err := benchClient(net.URL)
+	if err != nil {
+		return err
+	}
 	s := spec.Job{
 		APIVersion: spec.APIVersion, Engine: spec.EngineDocker, Image: dockertest.StaticImage, Args: []string{"exit", "0"},
 		Resources: spec.Resources{CPU: 500, Memory: 128 << 20, Timeout: spec.Duration(time.Minute)},

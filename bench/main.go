@@ -90,6 +90,8 @@ func run(ctx context.Context, n, jobs, conc int) error {
 	net, err := devnet.Start(ctx, devnet.Options{
 		GatewayListen: "127.0.0.1:0",
 		Logger:        slog.New(slog.DiscardHandler),
+		// One account drives the whole load: lift its request budget.
+		RatePerSecond: 100_000,
 		Provider: func(_ int, p *config.Provider) {
 			p.CPU = "2"
 			p.Memory = "4Gi"
@@ -99,7 +101,10 @@ func run(ctx context.Context, n, jobs, conc int) error {
 		return err
 	}
 	defer net.Close()
-	c := api.NewClient(net.URL)
+	c, err := benchClient(net.URL)
+	if err != nil {
+		return err
+	}
 	blob, err := c.PutBlob(ctx, bytes.NewReader(mod))
 	if err != nil {
 		return err

@@ -82,6 +82,7 @@ file and spreads it over them with erasure coding (2+1 with three providers,
 			}
 			fmt.Fprintf(out, "ready in %s\n\n", time.Since(started).Round(time.Millisecond))
 			fmt.Fprintf(cmd.OutOrStdout(), "gateway   %s\n", net.URL)
+			fmt.Fprintf(out, "web       %s  (sign in with a token from 'opensky token create')\n", net.URL)
 			fmt.Fprintf(out, "peer      %s\n", net.Gateway.Host.ID())
 			for i, p := range net.Providers {
 				fmt.Fprintf(out, "provider  %d  %s\n", i, p.Host.ID())

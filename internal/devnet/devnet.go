@@ -52,6 +52,10 @@ type Options struct {
 	// StorageCapacity is what each provider rents out to the storage
 	// network (default "2Gi").
 	StorageCapacity string
+	// RatePerSecond, when set, is each account's request budget at the
+	// gateway (and its burst twice that), for load tests; the default is
+	// the product's.
+	RatePerSecond float64
 	// NoAuth serves the gateway's API without authentication. By default
 	// it requires a signed request or an API token, like any gateway,
 	// and tells clients that the development accounts (//Alice) may sign.
@@ -128,6 +132,9 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 	gw.Gateway.Listen = opts.GatewayListen
 	gw.Gateway.PresenceTimeout = opts.PresenceTimeout.String()
 	gw.Gateway.Auth.Enabled, gw.Gateway.Auth.DevAccounts = !opts.NoAuth, true
+	if opts.RatePerSecond > 0 {
+		gw.Gateway.Auth.RatePerSecond, gw.Gateway.Auth.Burst = opts.RatePerSecond, int(2*opts.RatePerSecond)
+	}
 	gw.Provider.Enabled = false
 	gw.Gateway.Storage.Redundancy = cmp.Or(opts.Redundancy, DefaultRedundancy(opts.Providers))
 	if n.Gateway, err = node.Start(ctx, gw, log.With("node", "gateway")); err != nil {
