@@ -107,7 +107,9 @@ func (b *Broker) auditShard(ctx context.Context, o *Object, p Placement) error {
 		return err
 	}
 	n := o.Layout.Pieces(o.CipherLen)
+	b.randMu.Lock()
 	indices, err := challenges(b.cfg.Rand, n, b.cfg.challenges())
+	b.randMu.Unlock()
 	if err != nil {
 		return err
 	}

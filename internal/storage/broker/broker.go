@@ -127,6 +127,9 @@ type Broker struct {
 	// locks serialises the changes to one object (audit, repair,
 	// delete), so that they never act on a stale placement.
 	locks sync.Map // cid -> *sync.Mutex
+	// randMu serialises the draws of audit challenges from cfg.Rand,
+	// which need not be safe for concurrent use.
+	randMu sync.Mutex
 
 	ctx    context.Context
 	cancel context.CancelFunc
