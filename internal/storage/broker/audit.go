@@ -36,6 +36,18 @@ func (b *Broker) Audit(ctx context.Context, cid string) ([]AuditResult, error) {
 	}
 	live := b.live(ctx)
 	results := make([]AuditResult, len(o.Shards))
+	// Draw every shard's challenges first, in shard order, so that a
+	// seeded source gives the same audit every time.
+	pieces := o.Layout.Pieces(o.CipherLen)
+	asked := make([][]int64, len(o.Shards))
+	b.randMu.Lock()
+	for i := range o.Shards {
+		if asked[i], err = challenges(b.cfg.Rand, pieces, b.cfg.challenges()); err != nil {
+			b.randMu.Unlock()
+			return nil, err
+		}
+	}
+	b.randMu.Unlock()
 	var wg sync.WaitGroup
 	for i, p := range o.Shards {
 		results[i] = AuditResult{Index: p.Index, Peer: p.Peer}
@@ -50,7 +62,7 @@ func (b *Broker) Audit(ctx context.Context, cid string) ([]AuditResult, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := b.auditShard(ctx, o, p)
+			err := b.auditShard(ctx, o, p, asked[i])
 			results[i].Passed = err == nil
 			if err != nil {
 				results[i].Error = err.Error()
@@ -101,18 +113,12 @@ func (b *Broker) Audit(ctx context.Context, cid string) ([]AuditResult, error) {
 }
 
 // auditShard challenges one shard; nil means every proof verified.
-func (b *Broker) auditShard(ctx context.Context, o *Object, p Placement) error {
+func (b *Broker) auditShard(ctx context.Context, o *Object, p Placement, indices []int64) error {
 	st, err := b.store(p.Peer)
 	if err != nil {
 		return err
 	}
 	n := o.Layout.Pieces(o.CipherLen)
-	b.randMu.Lock()
-	indices, err := challenges(b.cfg.Rand, n, b.cfg.challenges())
-	b.randMu.Unlock()
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.Timeout)
 	defer cancel()
 	proofs, err := st.Prove(ctx, o.shardID(p.Index), indices)
