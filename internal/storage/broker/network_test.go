@@ -84,9 +84,7 @@ func TestNetworkSurvivesLossAndRepairs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if h := b.Health(ctx, obj); h.Live != 14 {
-			t.Fatalf("object %s has %d live shards after upload, want 14", o.cid, h.Live)
-		}
+		waitHealth(t, ctx, b, o.cid, 14, "after upload")
 		holders := map[string]bool{}
 		for _, p := range obj.Shards {
 			holders[p.Peer] = true
@@ -137,10 +135,7 @@ func TestNetworkSurvivesLossAndRepairs(t *testing.T) {
 		if len(rep.Rebuilt) != 4 {
 			t.Fatalf("repair %s rebuilt %d shards (%v), want 4", o.cid, len(rep.Rebuilt), rep.Failed)
 		}
-		obj, _ := b.Object(o.cid, "")
-		if h := b.Health(ctx, obj); h.Live != 14 {
-			t.Fatalf("object %s has %d live shards after repair, want 14", o.cid, h.Live)
-		}
+		waitHealth(t, ctx, b, o.cid, 14, "after repair")
 	}
 
 	// Four more originals stop: the rebuilt shards now carry the reads.
@@ -179,5 +174,27 @@ func waitLive(t *testing.T, ctx context.Context, n *storagenet.Net, want int) {
 	t.Helper()
 	if err := n.WaitLive(ctx, want); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// waitHealth waits until want shards of object cid are live. Liveness
+// comes from presence announcements, which a loaded machine (the race
+// detector) can delay past the broker's freshness window for a moment.
+func waitHealth(t *testing.T, ctx context.Context, b *broker.Broker, cid string, want int, when string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		obj, err := b.Object(cid, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := b.Health(ctx, obj)
+		if h.Live == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("object %s has %d live shards %s, want %d", cid, h.Live, when, want)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -29,7 +29,7 @@ import (
 // FreshWithin how long the broker trusts a silent one.
 const (
 	PresenceEvery = 200 * time.Millisecond
-	FreshWithin   = 1500 * time.Millisecond
+	FreshWithin   = 4 * time.Second
 )
 
 // Net is a running storage network.
