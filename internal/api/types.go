@@ -229,6 +229,17 @@ type Provider struct {
 	PricePerCPUSecond int64             `json:"pricePerCpuSecond"`
 	MinPrice          int64             `json:"minPrice"`
 	LastSeen          time.Time         `json:"lastSeen"`
+	// Storage is the disk space the provider rents out to the storage
+	// network; absent when it rents out none.
+	Storage *StorageOffer `json:"storage,omitempty"`
+}
+
+// StorageOffer is a provider's disk space for the storage network.
+type StorageOffer struct {
+	TotalBytes int64 `json:"totalBytes"`
+	FreeBytes  int64 `json:"freeBytes"`
+	// PricePerGBMonth is micro-USD for keeping 10^9 bytes for 30 days.
+	PricePerGBMonth int64 `json:"pricePerGbMonth"`
 }
 
 // Capacity is an amount of compute resources.

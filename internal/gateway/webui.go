@@ -13,14 +13,18 @@ import (
 // uiRoute is the metrics route label of the web UI's pages.
 const uiRoute = "ui"
 
-// A Backend takes jobs and has logs for the web UI's submit and job pages.
+// A Backend takes jobs and has logs for the web UI's submit and job
+// pages; a Storage has the objects of its storage pages.
 var (
 	_ ui.Submitter = Backend(nil)
 	_ ui.LogSource = Backend(nil)
+	_ ui.Storage   = Storage(nil)
+	// A Chain lists an account's transactions for the wallet page.
+	_ ui.AccountHistory = Chain(nil)
 )
 
 // WithUI serves the web UI (package ui) at every path outside /api/,
-// /healthz and /metrics, over the Server's Backend and Chain.
+// /healthz and /metrics, over the Server's Backend, Chain and Storage.
 func WithUI() Option {
 	return func(s *Server) { s.webUI = true }
 }
@@ -42,10 +46,13 @@ func (s *Server) unmatched() http.Handler {
 	if s.chain != nil {
 		opts = append(opts, ui.WithChain(s.chain))
 	}
+	if s.storage != nil {
+		opts = append(opts, ui.WithStorage(s.storage))
+	}
 	if s.auth != nil {
 		opts = append(opts, ui.WithSessions(tokenSessions{s.auth.tokens}))
 	}
-	var pages http.Handler = ui.New(s.b, opts...)
+	var pages http.Handler = historyOnServe(ui.New(s.b, opts...))
 	if s.auth != nil {
 		pages = s.auth.pages(pages)
 	}

@@ -66,7 +66,8 @@ func (a *chainAPI) BroadcastTx(ctx context.Context, tx []byte) (api.TxResult, er
 
 // historyQueries find the transactions that touched an account: sent by
 // it, paid to it, or settled for it.
-var historyQueries = []string{"message.sender", "transfer.to", "payout.provider", "settle.owner", "slash.to", "escrow_expire.owner", "mint.to"}
+var historyQueries = []string{"message.sender", "transfer.to", "payout.provider", "settle.owner", "slash.to", "escrow_expire.owner", "mint.to",
+	"storage_pay.provider", "storage_lost.to", "storage_close.owner"}
 
 func (a *chainAPI) TxHistory(ctx context.Context, addr string, page, perPage int) (api.TxPage, error) {
 	if _, err := identity.ParseAddress(addr); err != nil {

@@ -116,6 +116,11 @@ func (t *presenceTable) list(inflight func(string) wire.Capacity) []api.Provider
 	var out []api.Provider
 	for _, c := range t.candidates(inflight) {
 		p := c.Presence
+		var offer *api.StorageOffer
+		if p.Storage != nil {
+			o := api.StorageOffer(*p.Storage)
+			offer = &o
+		}
 		out = append(out, api.Provider{
 			Peer:              c.Peer,
 			Engines:           p.Engines,
@@ -126,6 +131,7 @@ func (t *presenceTable) list(inflight func(string) wire.Capacity) []api.Provider
 			PricePerCPUSecond: p.PricePerCPUSecond,
 			MinPrice:          p.MinPrice,
 			LastSeen:          c.LastSeen,
+			Storage:           offer,
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Peer < out[j].Peer })

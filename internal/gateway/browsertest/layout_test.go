@@ -29,26 +29,40 @@ func TestPhoneWidth(t *testing.T) {
 	n := freeNet(t)
 	job := finishedJob(t)
 	p := newPage(t, n.URL)
-	run(p, "emulate a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateScale(3)))
 
-	for _, path := range []string{"/", "/jobs", "/providers", "/chain", "/jobs/" + job.ID} {
+	p.emulatePhone()
+	for _, path := range []string{"/", "/jobs", "/providers", "/chain", "/storage", "/jobs/" + job.ID} {
 		p.open(path)
-		if w := eval[int](p, `window.innerWidth`); w != phoneWidth {
-			t.Fatalf("%s: viewport %d px wide, want %d", path, w, phoneWidth)
-		}
-		type widths struct{ Scroll, Client int }
-		doc := eval[widths](p, `({Scroll: document.documentElement.scrollWidth, Client: document.documentElement.clientWidth})`)
-		body := eval[widths](p, `({Scroll: document.body.scrollWidth, Client: document.body.clientWidth})`)
-		if doc.Scroll > doc.Client || body.Scroll > doc.Client {
-			t.Errorf("%s at %d px: the document scrolls sideways (document %d/%d, body %d/%d); sticking out: %s",
-				path, phoneWidth, doc.Scroll, doc.Client, body.Scroll, body.Client, strings.Join(eval[[]string](p, overflowJS), ", "))
-		}
-		// The tables may be wider than the phone, inside a container that
-		// scrolls them.
-		bad := eval[int](p, `[...document.querySelectorAll("main table")].filter(t => !t.parentElement.classList.contains("table-wrap") || getComputedStyle(t.parentElement).overflowX !== "auto").length`)
-		if bad != 0 {
-			t.Errorf("%s: %d tables outside a scrolling .table-wrap", path, bad)
-		}
+		p.expectPhoneFit()
+	}
+}
+
+// emulatePhone gives the tab a phone's viewport.
+func (p *page) emulatePhone() {
+	p.t.Helper()
+	run(p, "emulate a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile, chromedp.EmulateScale(3)))
+}
+
+// expectPhoneFit checks that the page shown, at a phone's width, does not
+// scroll sideways, and that its tables scroll inside their own containers.
+func (p *page) expectPhoneFit() {
+	p.t.Helper()
+	t, path := p.t, p.current
+	if w := eval[int](p, `window.innerWidth`); w != phoneWidth {
+		t.Fatalf("%s: viewport %d px wide, want %d", path, w, phoneWidth)
+	}
+	type widths struct{ Scroll, Client int }
+	doc := eval[widths](p, `({Scroll: document.documentElement.scrollWidth, Client: document.documentElement.clientWidth})`)
+	body := eval[widths](p, `({Scroll: document.body.scrollWidth, Client: document.body.clientWidth})`)
+	if doc.Scroll > doc.Client || body.Scroll > doc.Client {
+		t.Errorf("%s at %d px: the document scrolls sideways (document %d/%d, body %d/%d); sticking out: %s",
+			path, phoneWidth, doc.Scroll, doc.Client, body.Scroll, body.Client, strings.Join(eval[[]string](p, overflowJS), ", "))
+	}
+	// The tables may be wider than the phone, inside a container that
+	// scrolls them.
+	bad := eval[int](p, `[...document.querySelectorAll("main table")].filter(t => !t.parentElement.classList.contains("table-wrap") || getComputedStyle(t.parentElement).overflowX !== "auto").length`)
+	if bad != 0 {
+		t.Errorf("%s: %d tables outside a scrolling .table-wrap", path, bad)
 	}
 }
 
@@ -58,7 +72,7 @@ func TestPhoneWidth(t *testing.T) {
 func TestKeyboard(t *testing.T) {
 	n := freeNet(t)
 	p := newPage(t, n.URL)
-	for _, path := range []string{"/", "/jobs", "/providers"} {
+	for _, path := range []string{"/", "/jobs", "/providers", "/storage"} {
 		p.open(path)
 		run(p, "press Tab", chromedp.KeyEvent("\t"))
 		type focus struct {

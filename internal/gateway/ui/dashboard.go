@@ -30,6 +30,32 @@ func sumCapacity(ps []api.Provider) capacity {
 	return c
 }
 
+// storageSum adds up the disk space the providers rent out to the
+// storage network.
+type storageSum struct {
+	Providers int // providers that rent out storage
+	Total     int64
+	Free      int64
+}
+
+// sumStorage adds up the providers' storage offers; nil when none of
+// them reports one.
+func sumStorage(ps []api.Provider) *storageSum {
+	var s storageSum
+	for _, p := range ps {
+		if p.Storage == nil {
+			continue
+		}
+		s.Providers++
+		s.Total += max(p.Storage.TotalBytes, 0)
+		s.Free += max(p.Storage.FreeBytes, 0)
+	}
+	if s.Providers == 0 {
+		return nil
+	}
+	return &s
+}
+
 // phaseCount is how many jobs are in one phase.
 type phaseCount struct {
 	Phase api.Phase
@@ -47,6 +73,9 @@ type dashboardView struct {
 	JobsChart     Chart
 	CapacityChart Chart
 	Chain         *chainSummary
+	Storage       *storageSum // nil when no provider rents out storage
+	// History is the network over time, from the sampler.
+	History historyView
 }
 
 // dashboard shows the network at a glance.
@@ -63,7 +92,7 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	jobs = h.visible(r, jobs)
-	v := dashboardView{Providers: len(ps), Capacity: sumCapacity(ps), Jobs: len(jobs)}
+	v := dashboardView{Providers: len(ps), Capacity: sumCapacity(ps), Jobs: len(jobs), Storage: sumStorage(ps)}
 	counts := make(map[api.Phase]int)
 	for _, j := range jobs {
 		counts[j.Phase]++
@@ -81,13 +110,15 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *http.Request) {
 		v.ByPhase = append(v.ByPhase, phaseCount{Phase: p, Count: counts[p]})
 		v.JobsChart.Bars = append(v.JobsChart.Bars, Bar{Label: string(p), Value: float64(counts[p])})
 	}
-	v.CapacityChart = capacityChart(v.Capacity)
+	v.CapacityChart = capacityChart(v.Capacity, v.Storage)
 	v.Chain = h.loadChainSummary(r)
+	v.History = h.historyCharts()
 	h.render(w, r, http.StatusOK, "dashboard", view{Title: "Dashboard", Nav: "dashboard", Data: v})
 }
 
-// capacityChart draws the capacity in use against the capacity offered.
-func capacityChart(c capacity) Chart {
+// capacityChart draws the capacity in use against the capacity offered,
+// and with st the storage taken against the storage offered.
+func capacityChart(c capacity, st *storageSum) Chart {
 	bar := func(label string, used, offered int64, text func(int64) string) Bar {
 		return Bar{
 			Label: label, Value: float64(used), Max: float64(max(offered, 1)),
@@ -95,7 +126,7 @@ func capacityChart(c capacity) Chart {
 		}
 	}
 	gpus := func(n int64) string { return strconv.FormatInt(n, 10) }
-	return Chart{
+	ch := Chart{
 		ID: "capacity", Title: "Capacity in use", Desc: "capacity in use out of the capacity the providers offer",
 		Bars: []Bar{
 			bar("CPU", c.InUse.MilliCPU, c.Offered.MilliCPU, formatCPU),
@@ -104,4 +135,8 @@ func capacityChart(c capacity) Chart {
 			bar("GPU", c.InUse.GPUs, c.Offered.GPUs, gpus),
 		},
 	}
+	if st != nil {
+		ch.Bars = append(ch.Bars, bar("storage", max(st.Total-st.Free, 0), st.Total, formatBytes))
+	}
+	return ch
 }

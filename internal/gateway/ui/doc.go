@@ -1,12 +1,13 @@
 // Package ui is the gateway's web interface: server-rendered pages
-// (html/template) over the gateway's Backend and, when there is one, its
-// Chain, with the stylesheet, script and templates embedded in the binary.
+// (html/template) over the gateway's Backend and, when there are, its
+// Chain and its Storage, with the stylesheet, script and templates
+// embedded in the binary.
 // Charts are SVG drawn by the server; a job page follows its job live over
 // Server-Sent Events. There is no front-end build step.
 //
 // Pages:
 //
-//	GET /                  dashboard: providers, capacity, jobs by phase, chain summary
+//	GET /                  dashboard: providers, capacity, storage, jobs by phase, charts over time, chain summary
 //	GET /submit            the submit form (?template=pi|wordcount|matmul pre-fills it)
 //	POST /submit           multipart: a wasm module and the job's fields; 303 to the job
 //	GET /submit/estimate   JSON: the worst-case price of the job the query describes
@@ -15,7 +16,13 @@
 //	GET /jobs/{id}/events  text/event-stream: the job's phase and version on every change
 //	GET /jobs/{id}/logs    text/event-stream: the job's output as the tasks write it
 //	GET /providers         providers with resources, prices and, with a chain, stake and reputation
+//	GET /providers/{peer}  one provider: resources, prices, labels and, with a chain, stake, reputation and earnings
+//	GET /wallet            the signed-in account's balance, escrows, deals, stake, payments over block heights and transactions (?page=)
 //	GET /chain             the chain's status, supply and market
+//	GET /storage           the visitor's stored objects and their health (with WithStorage)
+//	GET /storage/{cid}     one object: layout, deal, health, every shard, how to download it
+//	POST /storage/{cid}/audit
+//	                       challenges every shard now; the object's page with each result
 //	GET /static/...        embedded stylesheet and script
 //	GET /signin            with WithSessions: the sign-in page (paste an API token)
 //	POST /signin           checks the token and keeps it in the session cookie
@@ -23,10 +30,14 @@
 //
 // With WithSessions every page but the sign-in page and the static files
 // needs a signed-in visitor (the gateway puts the account of the session
-// cookie in the request's context) and shows only that account's jobs.
+// cookie in the request's context) and shows only that account's jobs and
+// stored objects.
 //
 // Output downloads link to the API's /api/v1/jobs/{id}/outputs/{shard}/{path}.
+// Stored objects are sealed to their owner's wallet, which a browser does
+// not hold: their pages say how to fetch them with the CLI instead.
 // Every error is an HTML page with a status and a message. The submit,
-// sign-in and sign-out forms are guarded against cross-site forgery by an
-// Origin/Referer check and a signed per-render token (csrf.go).
+// audit, sign-in and sign-out forms are guarded against cross-site
+// forgery by an Origin/Referer check and a signed per-render token
+// (csrf.go).
 package ui

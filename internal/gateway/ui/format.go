@@ -25,6 +25,8 @@ var funcs = template.FuncMap{
 	"jobURL":     jobURL,
 	"outputURL":  outputURL,
 	"apiJobURL":  apiJobURL,
+	"objectURL":  objectURL,
+	"shardClass": shardClass,
 	"terminal":   func(p api.Phase) bool { return p.Terminal() },
 	"phaseClass": phaseClass,
 	"fieldErr":   fieldErr,

@@ -31,12 +31,12 @@ type pages struct {
 }
 
 // pageNames are the templates under templates/ other than the layout.
-var pageNames = []string{"dashboard", "submit", "jobs", "job", "providers", "chain", "error", "signin"}
+var pageNames = []string{"dashboard", "submit", "jobs", "job", "providers", "chain", "storage", "storage_object", "error", "signin"}
 
 // mustParsePages parses the embedded templates; they are part of the
 // binary, so a parse error is a broken build.
 func mustParsePages() *pages {
-	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/history.html"))
 	p := &pages{byName: make(map[string]*template.Template, len(pageNames))}
 	for _, name := range pageNames {
 		t := template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))

@@ -105,6 +105,7 @@ func WithStreamContext(f func(*http.Request) (context.Context, context.CancelFun
 type Handler struct {
 	b               Backend
 	chain           Chain
+	storage         Storage // nil: a gateway without the storage network
 	log             *slog.Logger
 	notFound        error
 	paymentRequired error
@@ -114,6 +115,7 @@ type Handler struct {
 	streamCtx       func(*http.Request) (context.Context, context.CancelFunc)
 	pages           *pages
 	mux             *http.ServeMux
+	history         *sampler // the dashboard's figures over time (history.go)
 }
 
 // New returns the web UI over b.
@@ -126,6 +128,7 @@ func New(b Backend, opts ...Option) *Handler {
 		},
 		maxModule: DefaultMaxModule,
 		forms:     newFormTokens(),
+		history:   newSampler(DefaultHistoryEvery, DefaultHistoryPoints),
 		pages:     mustParsePages(),
 		mux:       http.NewServeMux(),
 	}
@@ -141,7 +144,12 @@ func New(b Backend, opts ...Option) *Handler {
 	h.mux.HandleFunc("POST /submit", h.submitPost)
 	h.mux.HandleFunc("GET /submit/estimate", h.estimateJSON)
 	h.mux.HandleFunc("GET /providers", h.providers)
+	h.mux.HandleFunc("GET /providers/{peer}", h.providerPage)
 	h.mux.HandleFunc("GET /chain", h.chainPage)
+	h.mux.HandleFunc("GET /wallet", h.wallet)
+	h.mux.HandleFunc("GET /storage", h.storageList)
+	h.mux.HandleFunc("GET /storage/{cid}", h.storageObject)
+	h.mux.HandleFunc("POST /storage/{cid}/audit", h.storageAudit)
 	h.mux.HandleFunc("GET /signin", h.signinForm)
 	h.mux.HandleFunc("POST /signin", h.signinPost)
 	h.mux.HandleFunc("POST /signout", h.signoutPost)
@@ -160,7 +168,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // noPage answers what no page matched: 405 for a method other than GET
-// and HEAD (only /submit and the session forms take a POST), 404 otherwise.
+// and HEAD (only /submit, an object's audit and the session forms take a
+// POST), 404 otherwise.
 func (h *Handler) noPage(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
