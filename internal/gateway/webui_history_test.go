@@ -45,8 +45,13 @@ func TestWebUIHistoryLivesWithServe(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /: %d", resp.StatusCode)
 	}
-	if !samplerRunning() {
-		t.Error("the UI's sampler does not run once Serve answered a page")
+	// The sampler's goroutine may not be scheduled yet on a loaded
+	// machine: give it a while.
+	for deadline := time.Now().Add(10 * time.Second); !samplerRunning(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Error("the UI's sampler does not run once Serve answered a page")
+			break
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -23,8 +23,9 @@ import (
 // netProviders is the number of providers of the test networks.
 const netProviders = 2
 
-// jobTimeout bounds the wait for a job to finish.
-const jobTimeout = 30 * time.Second
+// jobTimeout bounds the wait for a job to finish; generous, because a
+// loaded machine (the race detector, other suites) slows everything.
+const jobTimeout = 2 * time.Minute
 
 // networks are the local networks of the package's tests, started on first
 // use and closed by TestMain: one without a chain (jobs are free) and one
