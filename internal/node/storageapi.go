@@ -60,7 +60,7 @@ func (a *storageAPI) PutObject(ctx context.Context, owner string, p api.StorageP
 	if err != nil {
 		return nil, storageError(err)
 	}
-	return a.view(ctx, o), nil
+	return a.view(o, a.b.Online(ctx)), nil
 }
 
 func (a *storageAPI) Objects(ctx context.Context, owner string) ([]api.StoredObject, error) {
@@ -68,9 +68,10 @@ func (a *storageAPI) Objects(ctx context.Context, owner string) ([]api.StoredObj
 	if err != nil {
 		return nil, err
 	}
+	online := a.b.Online(ctx)
 	out := make([]api.StoredObject, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, *a.view(ctx, o))
+		out = append(out, *a.view(o, online))
 	}
 	return out, nil
 }
@@ -80,7 +81,7 @@ func (a *storageAPI) Object(ctx context.Context, cid, owner string) (*api.Stored
 	if err != nil {
 		return nil, storageError(err)
 	}
-	return a.view(ctx, o), nil
+	return a.view(o, a.b.Online(ctx)), nil
 }
 
 func (a *storageAPI) GetObject(ctx context.Context, cid, owner string, w io.Writer) error {
@@ -145,18 +146,16 @@ func (a *storageAPI) Quote(ctx context.Context, size int64, redundancy string, d
 		// A deal pays per audit period: price each shard for one period
 		// the way the deal's assignment will.
 		out.Periods, out.PeriodBlocks = a.deals.terms(d)
-		period := time.Duration(out.PeriodBlocks) * a.deals.blockTime
 		for _, price := range q.Prices {
-			out.Amount += max(1, broker.ShardPrice(price, q.ShardBytes, period)) * out.Periods
+			out.Amount += a.deals.shardPay(price, q.ShardBytes, out.PeriodBlocks) * out.Periods
 		}
 	}
 	return out, nil
 }
 
-// view is the API's picture of an object.
-func (a *storageAPI) view(ctx context.Context, o *broker.Object) *api.StoredObject {
-	online := a.b.Online(ctx)
-	h := a.b.Health(ctx, o)
+// view is the API's picture of an object, given the providers online.
+func (a *storageAPI) view(o *broker.Object, online map[string]bool) *api.StoredObject {
+	h := broker.ObjectHealth(o, online)
 	v := &api.StoredObject{
 		CID: o.CID, Name: o.Name, Size: o.Size, CipherLen: o.CipherLen, Redundancy: o.Layout.String(),
 		WrappedKey: o.WrappedKey, Deal: o.Deal, CreatedAt: o.CreatedAt, Repairs: o.Repairs,

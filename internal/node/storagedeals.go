@@ -45,8 +45,14 @@ func (d *chainDeals) terms(dur time.Duration) (periods, periodBlocks int64) {
 
 // perPeriod is what each shard of o earns per passed period of deal.
 func (d *chainDeals) perPeriod(o *broker.Object, deal ledger.Deal, p broker.Placement) int64 {
-	period := time.Duration(deal.PeriodBlocks) * d.blockTime
-	return max(1, broker.ShardPrice(p.PricePerGBMonth, o.Layout.ShardSize(o.CipherLen), period))
+	return d.shardPay(p.PricePerGBMonth, o.Layout.ShardSize(o.CipherLen), deal.PeriodBlocks)
+}
+
+// shardPay is what a shard of shardBytes earns for one passed period of
+// periodBlocks at pricePerGBMonth: at least one micro-USD.
+func (d *chainDeals) shardPay(pricePerGBMonth, shardBytes, periodBlocks int64) int64 {
+	period := time.Duration(periodBlocks) * d.blockTime
+	return max(1, broker.ShardPrice(pricePerGBMonth, shardBytes, period))
 }
 
 func (d *chainDeals) deal(ctx context.Context, o *broker.Object) (ledger.Deal, error) {

@@ -100,5 +100,5 @@ func (a *storageAPI) PublishJob(ctx context.Context, owner string, recipient [32
 	if err != nil {
 		return nil, storageError(err)
 	}
-	return a.view(ctx, o), nil
+	return a.view(o, a.b.Online(ctx)), nil
 }

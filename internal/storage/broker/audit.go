@@ -34,8 +34,10 @@ func (b *Broker) Audit(ctx context.Context, cid string) ([]AuditResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	live := b.live(ctx)
+	online := b.Online(ctx)
 	results := make([]AuditResult, len(o.Shards))
+	// skipped marks shards already lost: not challenged, not counted again.
+	skipped := make([]bool, len(o.Shards))
 	// Draw every shard's challenges first, in shard order, so that a
 	// seeded source gives the same audit every time.
 	pieces := o.Layout.Pieces(o.CipherLen)
@@ -52,10 +54,10 @@ func (b *Broker) Audit(ctx context.Context, cid string) ([]AuditResult, error) {
 	for i, p := range o.Shards {
 		results[i] = AuditResult{Index: p.Index, Peer: p.Peer}
 		if p.State == ShardLost {
-			results[i].Error = "shard lost, awaiting repair"
+			results[i].Error, skipped[i] = "shard lost, awaiting repair", true
 			continue
 		}
-		if _, ok := live[p.Peer]; !ok {
+		if !online[p.Peer] {
 			results[i].Error = "provider offline"
 			continue
 		}
@@ -88,7 +90,7 @@ func (b *Broker) Audit(ctx context.Context, cid string) ([]AuditResult, error) {
 			passed[p.Index] = true
 			continue
 		}
-		if p.State == ShardLost && r.Error == "shard lost, awaiting repair" {
+		if skipped[i] {
 			continue
 		}
 		p.Failures++

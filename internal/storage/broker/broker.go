@@ -194,34 +194,35 @@ func (b *Broker) Object(cid, owner string) (*Object, error) {
 // List returns owner's objects, newest first (every object for "").
 func (b *Broker) List(owner string) ([]*Object, error) { return b.db.list(owner) }
 
-// live returns the providers whose presence is fresh, by peer ID.
-func (b *Broker) live(ctx context.Context) map[string]selection.Candidate {
-	cs := b.dir.Candidates(ctx)
-	after := time.Now().Add(-b.cfg.FreshWithin)
-	m := make(map[string]selection.Candidate, len(cs))
-	for _, c := range cs {
-		if c.LastSeen.After(after) {
-			m[c.Peer] = c
-		}
-	}
-	return m
-}
-
 // Health reports how many of o's shards are on live providers and not
 // known lost.
 func (b *Broker) Health(ctx context.Context, o *Object) Health {
-	return health(o, b.live(ctx))
+	return ObjectHealth(o, b.Online(ctx))
 }
 
-func health(o *Object, live map[string]selection.Candidate) Health {
+// ObjectHealth is o's health given the providers online (Online), so
+// that a view of many objects reads presence once.
+func ObjectHealth(o *Object, online map[string]bool) Health {
 	h := Health{Total: o.Layout.Shards()}
 	for _, p := range o.Shards {
-		if _, ok := live[p.Peer]; ok && p.State != ShardLost {
+		if online[p.Peer] && p.State != ShardLost {
 			h.Live++
 		}
 	}
 	h.Readable = h.Live >= o.Layout.Data
 	return h
+}
+
+// Online reports, by peer ID, the providers whose presence is fresh.
+func (b *Broker) Online(ctx context.Context) map[string]bool {
+	after := time.Now().Add(-b.cfg.FreshWithin)
+	m := map[string]bool{}
+	for _, c := range b.dir.Candidates(ctx) {
+		if c.LastSeen.After(after) {
+			m[c.Peer] = true
+		}
+	}
+	return m
 }
 
 // store dials a provider's shard store.

@@ -3,7 +3,6 @@ package broker
 import (
 	"context"
 	"io"
-	"time"
 
 	"github.com/opensky-network/opensky/internal/storage"
 	"github.com/opensky-network/opensky/internal/storage/erasure"
@@ -26,27 +25,26 @@ func (b *Broker) Get(ctx context.Context, cid, owner string, w io.Writer) error 
 // sources returns a source for every shard of o held by a live provider
 // and not known lost, nil for the others and for those in skip.
 func (b *Broker) sources(ctx context.Context, o *Object, skip map[int]bool) []erasure.Source {
-	live := b.live(ctx)
+	online := b.Online(ctx)
 	out := make([]erasure.Source, o.Layout.Shards())
 	for _, p := range o.Shards {
-		if _, ok := live[p.Peer]; !ok || p.State == ShardLost || skip[p.Index] {
+		if !online[p.Peer] || p.State == ShardLost || skip[p.Index] {
 			continue
 		}
 		st, err := b.store(p.Peer)
 		if err != nil {
 			continue
 		}
-		out[p.Index] = &shardSource{st: st, id: o.shardID(p.Index), pieces: o.Layout.Pieces(o.CipherLen), timeout: b.cfg.Timeout}
+		out[p.Index] = &shardSource{st: st, id: o.shardID(p.Index), pieces: o.Layout.Pieces(o.CipherLen)}
 	}
 	return out
 }
 
 // shardSource reads one shard from its provider for the erasure decoder.
 type shardSource struct {
-	st      storage.ShardStore
-	id      storage.ShardID
-	pieces  int64
-	timeout time.Duration
+	st     storage.ShardStore
+	id     storage.ShardID
+	pieces int64
 }
 
 func (s *shardSource) Leaves(ctx context.Context) ([]storage.Hash, error) {

@@ -177,38 +177,18 @@ func (b *Broker) stream(ctx context.Context, o *Object, body io.Reader, progress
 	defer cancel()
 
 	writers := make([]io.Writer, n)
-	pipes := make([]*io.PipeWriter, n)
-	soft := make([]*softWriter, n)
+	uploads := make([]*shardUpload, n)
+	for i := range n {
+		info := storage.ShardInfo{ID: o.shardID(i), Pieces: l.Pieces(o.CipherLen)}
+		uploads[i] = b.startUpload(ctx, o.Shards[i].Peer, info)
+		writers[i] = uploads[i]
+	}
 	got := make([]storage.Hash, n)
 	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		pr, pw := io.Pipe()
-		pipes[i] = pw
-		soft[i] = &softWriter{w: pw}
-		writers[i] = soft[i]
-		st, err := b.store(o.Shards[i].Peer)
-		if err != nil {
-			soft[i].fail(err)
-			_ = pr.CloseWithError(err)
-			errs[i] = err
-			continue
-		}
-		info := storage.ShardInfo{ID: o.shardID(i), Pieces: l.Pieces(o.CipherLen)}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			root, err := st.Put(ctx, info, pr)
-			// Unblock the encoder if the provider stopped reading.
-			_ = pr.CloseWithError(errShardDropped)
-			got[i], errs[i] = root, err
-		}()
-	}
 	finish := func() {
-		for _, pw := range pipes {
-			_ = pw.Close()
+		for i, u := range uploads {
+			got[i], errs[i] = u.finish(nil)
 		}
-		wg.Wait()
 	}
 
 	enc, err := erasure.NewEncoder(l, o.CipherLen, writers)
@@ -239,8 +219,6 @@ func (b *Broker) stream(ctx context.Context, o *Object, body io.Reader, progress
 	failed := map[int]error{}
 	for i := range n {
 		switch {
-		case soft[i].err != nil && errs[i] == nil:
-			failed[i] = fmt.Errorf("shard %d on %s: %w", i, short(o.Shards[i].Peer), soft[i].err)
 		case errs[i] != nil:
 			failed[i] = fmt.Errorf("shard %d on %s: %w", i, short(o.Shards[i].Peer), errs[i])
 		case got[i] != roots[i]:
@@ -250,8 +228,6 @@ func (b *Broker) stream(ctx context.Context, o *Object, body io.Reader, progress
 	}
 	return roots, failed, nil
 }
-
-var errShardDropped = errors.New("the provider stopped reading the shard")
 
 // copyBody copies exactly n bytes of body to w, reporting progress.
 func copyBody(w io.Writer, body io.Reader, n int64, progress func(int64)) error {

@@ -40,15 +40,14 @@ func (b *Broker) Quote(ctx context.Context, size int64, l storage.Layout, d time
 		return Quote{}, err
 	}
 	q := Quote{Layout: l, ShardBytes: shard, Providers: len(picked)}
-	for _, c := range picked {
-		q.PerMonth += ShardPrice(c.Presence.Storage.PricePerGBMonth, shard, Month)
-		q.Prices = append(q.Prices, c.Presence.Storage.PricePerGBMonth)
-	}
 	if d <= 0 {
 		d = Month
 	}
 	for _, c := range picked {
-		q.Total += ShardPrice(c.Presence.Storage.PricePerGBMonth, shard, d)
+		price := c.Presence.Storage.PricePerGBMonth
+		q.PerMonth += ShardPrice(price, shard, Month)
+		q.Total += ShardPrice(price, shard, d)
+		q.Prices = append(q.Prices, price)
 	}
 	return q, nil
 }
@@ -65,14 +64,4 @@ func ShardPrice(pricePerGBMonth, bytes int64, d time.Duration) int64 {
 		n++
 	}
 	return n
-}
-
-// Online reports, by peer ID, the providers whose presence is fresh.
-func (b *Broker) Online(ctx context.Context) map[string]bool {
-	live := b.live(ctx)
-	m := make(map[string]bool, len(live))
-	for p := range live {
-		m[p] = true
-	}
-	return m
 }

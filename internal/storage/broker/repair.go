@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 
 	"github.com/opensky-network/opensky/internal/storage"
 	"github.com/opensky-network/opensky/internal/storage/erasure"
@@ -37,8 +36,8 @@ func (b *Broker) Repair(ctx context.Context, cid string) (RepairReport, error) {
 	if err != nil {
 		return RepairReport{}, err
 	}
-	live := b.live(ctx)
-	h := health(o, live)
+	online := b.Online(ctx)
+	h := ObjectHealth(o, online)
 	rep := RepairReport{Live: h.Live}
 	if h.Live >= b.cfg.RepairBelow(o.Layout) {
 		return rep, nil
@@ -48,7 +47,7 @@ func (b *Broker) Repair(ctx context.Context, cid string) (RepairReport, error) {
 	}
 	var missing []int
 	for _, p := range o.Shards {
-		if _, ok := live[p.Peer]; !ok || p.State == ShardLost {
+		if !online[p.Peer] || p.State == ShardLost {
 			missing = append(missing, p.Index)
 		}
 	}
@@ -83,42 +82,18 @@ func (b *Broker) Repair(ctx context.Context, cid string) (RepairReport, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	targets := map[int]io.Writer{}
-	pipes := map[int]*io.PipeWriter{}
-	got := map[int]storage.Hash{}
-	errs := map[int]error{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
+	uploads := map[int]*shardUpload{}
 	for k, i := range missing {
-		peer := picked[k]
-		st, err := b.store(peer)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		pr, pw := io.Pipe()
-		pipes[i] = pw
-		sw := &softWriter{w: pw}
-		targets[i] = sw
 		info := storage.ShardInfo{ID: o.shardID(i), Pieces: o.Layout.Pieces(o.CipherLen), Root: o.Shards[i].Root}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			root, err := st.Put(ctx, info, pr)
-			_ = pr.CloseWithError(errShardDropped)
-			mu.Lock()
-			got[i], errs[i] = root, err
-			mu.Unlock()
-		}()
+		uploads[i] = b.startUpload(ctx, picked[k], info)
+		targets[i] = uploads[i]
 	}
 	rerr := erasure.Rebuild(ctx, o.Layout, o.CipherLen, o.roots(), sources, targets)
-	for _, pw := range pipes {
-		if rerr != nil {
-			_ = pw.CloseWithError(rerr)
-		} else {
-			_ = pw.Close()
-		}
+	got := map[int]storage.Hash{}
+	errs := map[int]error{}
+	for i, u := range uploads {
+		got[i], errs[i] = u.finish(rerr)
 	}
-	wg.Wait()
 	if rerr != nil {
 		for k, i := range missing {
 			if errs[i] == nil {
@@ -148,7 +123,7 @@ func (b *Broker) Repair(ctx context.Context, cid string) (RepairReport, error) {
 		rep.Rebuilt[i] = peer
 		// The old holder may come back; it is no longer paid, so tell it
 		// to drop the shard when it can be reached.
-		if _, ok := live[old]; ok {
+		if online[old] {
 			b.deleteOne(old, o.shardID(i))
 		}
 	}

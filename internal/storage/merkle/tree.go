@@ -2,7 +2,6 @@ package merkle
 
 import (
 	"errors"
-	"fmt"
 	"math/bits"
 
 	"github.com/opensky-network/opensky/internal/storage"
@@ -34,29 +33,11 @@ func Root(leaves []storage.Hash) storage.Hash {
 // Prove returns the path of sibling hashes that proves leaf i of leaves,
 // ordered from the leaf's sibling up to the root's children.
 func Prove(leaves []storage.Hash, i int64) ([]storage.Hash, error) {
-	n := int64(len(leaves))
-	if i < 0 || i >= n {
-		return nil, fmt.Errorf("%w: leaf %d of %d", ErrIndex, i, n)
+	paths, err := ProveMany(leaves, []int64{i})
+	if err != nil {
+		return nil, err
 	}
-	var path []storage.Hash
-	for n > 1 {
-		k := split(n)
-		if i < k {
-			path = append(path, Root(leaves[k:n]))
-			leaves = leaves[:k]
-			n = k
-		} else {
-			path = append(path, Root(leaves[:k]))
-			leaves = leaves[k:]
-			i -= k
-			n -= k
-		}
-	}
-	// The loop collected siblings from the root down; a path runs up.
-	for a, b := 0, len(path)-1; a < b; a, b = a+1, b-1 {
-		path[a], path[b] = path[b], path[a]
-	}
-	return path, nil
+	return paths[0], nil
 }
 
 // Verify reports whether path proves that leaf is leaf i of a tree of n
