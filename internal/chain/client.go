@@ -33,6 +33,10 @@ type Client interface {
 	TxSearch(ctx context.Context, query string, page, perPage int) ([]TxResult, int, error)
 	// WaitHeight returns once the chain has a block at height h.
 	WaitHeight(ctx context.Context, h int64) error
+	// BlockTxs returns every transaction of the block at height with its
+	// result, in block order. Unlike TxSearch it does not depend on the
+	// indexer having caught up: a block the node has is complete.
+	BlockTxs(ctx context.Context, height int64) ([]TxResult, error)
 }
 
 var (
@@ -79,4 +83,5 @@ type Header struct {
 	LastResultsHash []byte
 	ProposerAddress []byte
 	NumTxs          int
+	LastBlockHash   []byte // the hash of the block before, which this header commits to
 }

@@ -100,6 +100,7 @@ func fromMeta(m *types.BlockMeta) Header {
 		LastResultsHash: m.Header.LastResultsHash,
 		ProposerAddress: m.Header.ProposerAddress,
 		NumTxs:          m.NumTxs,
+		LastBlockHash:   m.Header.LastBlockID.Hash,
 	}
 }
 
