@@ -28,12 +28,14 @@ func addNetworkCommands(root *cobra.Command, g *globals) {
 
 func newUpCmd(g *globals) *cobra.Command {
 	var (
-		providers int
-		listen    string
-		dir       string
-		reset     bool
-		engines   []string
-		paid      bool
+		providers   int
+		listen      string
+		dir         string
+		reset       bool
+		engines     []string
+		paid        bool
+		polkadotRPC string
+		anchorEvery int64
 	)
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -76,6 +78,8 @@ file and spreads it over them with erasure coding (2+1 with three providers,
 				Logger:        newLogger(g, out),
 				Provider:      func(_ int, p *config.Provider) { p.Engines = engines },
 				Chain:         paid,
+				Polkadot:      polkadotRPC,
+				AnchorEvery:   anchorEvery,
 			})
 			if err != nil {
 				return err
@@ -92,6 +96,9 @@ file and spreads it over them with erasure coding (2+1 with three providers,
 			}
 			if n := net.Gateway.ChainNode; n != nil {
 				fmt.Fprintf(out, "chain     %s  rpc %s  arbiter %s\n", n.ChainID(), n.RPCAddr(), net.Gateway.Account.Address())
+				if polkadotRPC != "" {
+					fmt.Fprintf(out, "bridge    Polkadot at %s, anchors every %d blocks (opensky wallet deposit, opensky chain verify-anchor)\n", polkadotRPC, anchorEvery)
+				}
 				fmt.Fprintf(out, "\ntry:  opensky wallet new && opensky wallet faucet && opensky wasm run MODULE.wasm && opensky storage put FILE   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
 			} else {
 				fmt.Fprintf(out, "\ntry:  opensky wasm run MODULE.wasm   (OPENSKY_API=%s)\npress Ctrl-C to stop\n", net.URL)
@@ -111,6 +118,8 @@ file and spreads it over them with erasure coding (2+1 with three providers,
 	cmd.Flags().BoolVar(&reset, "reset", false, "delete the local network's data (jobs, identities) before starting")
 	cmd.Flags().StringSliceVar(&engines, "engines", nil, "engines the providers offer (default: wasm, and docker when the Docker engine answers)")
 	cmd.Flags().BoolVar(&paid, "chain", true, "run the local chain: jobs are paid from escrow (false: free jobs, no chain)")
+	cmd.Flags().StringVar(&polkadotRPC, "polkadot", "", "run the Polkadot bridge against the Polkadot node at this HTTP RPC address (a local development chain: its native token is the dollar, //Bridge the operator); see docs/polkadot.md")
+	cmd.Flags().Int64Var(&anchorEvery, "anchor-every", 100, "with --polkadot, anchor the chain on Polkadot every that many blocks")
 	return cmd
 }
 

@@ -138,6 +138,9 @@ type Status struct {
 	Deposits     int       `json:"deposits"`
 	Withdrawals  int       `json:"withdrawals"`
 	Confirmation string    `json:"confirmation"` // what a deposit waits for
+	// PolkadotRPC is the Polkadot node the bridge watches, for clients
+	// that send deposits through the same node.
+	PolkadotRPC string `json:"polkadotRpc,omitempty"`
 }
 
 // refOf names a deposit by the Transfer event that made it.

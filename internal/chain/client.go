@@ -84,4 +84,7 @@ type Header struct {
 	ProposerAddress []byte
 	NumTxs          int
 	LastBlockHash   []byte // the hash of the block before, which this header commits to
+	// Raw is the whole CometBFT header in its JSON form (libs/json), from
+	// which Hash can be recomputed.
+	Raw []byte
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	cmtjson "github.com/cometbft/cometbft/libs/json"
 	ctypes "github.com/cometbft/cometbft/rpc/core/types"
 	"github.com/cometbft/cometbft/types"
 )
@@ -92,7 +93,9 @@ func (n *Node) Header(_ context.Context, height int64) (Header, error) {
 }
 
 func fromMeta(m *types.BlockMeta) Header {
+	raw, _ := cmtjson.Marshal(m.Header) // a header always encodes
 	return Header{
+		Raw:             raw,
 		Height:          m.Header.Height,
 		Hash:            m.BlockID.Hash,
 		Time:            m.Header.Time,

@@ -25,6 +25,7 @@ type Config struct {
 	Gateway  Gateway  `yaml:"gateway"`
 	Provider Provider `yaml:"provider"`
 	Chain    Chain    `yaml:"chain"`
+	Bridge   Bridge   `yaml:"bridge"`
 }
 
 // Log configures logging.
@@ -120,6 +121,7 @@ func Default() Config {
 		Gateway: Gateway{Listen: fmt.Sprintf("127.0.0.1:%d", DefaultAPIPort), PresenceTimeout: "10s",
 			Storage: GatewayStorage{Enabled: true, Redundancy: "10+4", AuditInterval: "10m"},
 			Auth:    defaultGatewayAuth()},
+		Bridge: Bridge{Asset: "native", AnchorEvery: 100, Period: 64, Poll: "2s"},
 		Provider: Provider{
 			Enabled:           true,
 			Engines:           []string{"wasm"},
@@ -205,6 +207,10 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	str("OPENSKY_CHAIN_GENESIS", &c.Chain.Genesis)
 	list("OPENSKY_CHAIN_PEERS", &c.Chain.Peers)
 	str("OPENSKY_CHAIN_ACCOUNT", &c.Chain.Account)
+	boolean("OPENSKY_BRIDGE_ENABLED", &c.Bridge.Enabled)
+	str("OPENSKY_BRIDGE_POLKADOT_RPC", &c.Bridge.PolkadotRPC)
+	str("OPENSKY_BRIDGE_ASSET", &c.Bridge.Asset)
+	str("OPENSKY_BRIDGE_ACCOUNT", &c.Bridge.Account)
 	errs = append(errs, c.applyAuthEnv(lookup)...)
 	if v, ok := lookup("OPENSKY_PROVIDER_MAX_TASKS"); ok {
 		n, err := strconv.Atoi(v)
@@ -251,6 +257,7 @@ func (c *Config) Validate() error {
 		bad("node", "enable the gateway, the provider, a chain validator, or several")
 	}
 	c.Chain.validate(bad)
+	c.validateBridge(bad)
 	c.validateStorage(bad)
 	c.validateAuth(bad)
 	if c.Gateway.Enabled {

@@ -60,6 +60,17 @@ type Options struct {
 	// it requires a signed request or an API token, like any gateway,
 	// and tells clients that the development accounts (//Alice) may sign.
 	NoAuth bool
+	// Polkadot, with Chain, runs the Polkadot bridge on the gateway against
+	// the Polkadot node at this HTTP RPC address, moving its native token
+	// (one whole token for a dollar), with the development key //Bridge as
+	// operator: that account must hold a little of the token for fees.
+	Polkadot string
+	// AnchorEvery is how often the bridge anchors the chain, in blocks
+	// (default 100).
+	AnchorEvery int64
+	// BridgePeriod is the validity of the bridge's Polkadot transactions
+	// in blocks (default 64).
+	BridgePeriod uint64
 }
 
 // Network is a running local network.
@@ -136,6 +147,10 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		gw.Gateway.Auth.RatePerSecond, gw.Gateway.Auth.Burst = opts.RatePerSecond, int(2*opts.RatePerSecond)
 	}
 	gw.Provider.Enabled = false
+	if opts.Polkadot != "" && opts.Chain {
+		gw.Bridge = config.Bridge{Enabled: true, PolkadotRPC: opts.Polkadot, Asset: "native", DevAccount: BridgeURI,
+			AnchorEvery: cmp.Or(opts.AnchorEvery, 100), Period: opts.BridgePeriod, Poll: "1s"}
+	}
 	gw.Gateway.Storage.Redundancy = cmp.Or(opts.Redundancy, DefaultRedundancy(opts.Providers))
 	if n.Gateway, err = node.Start(ctx, gw, log.With("node", "gateway")); err != nil {
 		return n, fmt.Errorf("devnet: gateway node: %w", err)

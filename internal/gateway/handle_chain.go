@@ -50,6 +50,7 @@ var errNoChain = errors.New("this gateway runs without a chain")
 //	GET  /api/v1/chain/params                            ledger.Params
 //	GET  /api/v1/chain/supply                            ledger.SupplyView
 //	GET  /api/v1/chain/invariants                        ledger.Report
+//	GET  /api/v1/chain/blocks?from=&to=                  []api.BlockHeader
 //	POST /api/v1/chain/txs                               api.TxRequest -> api.TxResult
 //	POST /api/v1/chain/faucet                            api.FaucetRequest -> api.TxResult
 //
@@ -67,6 +68,7 @@ func (s *Server) chainRoutes() {
 	s.handle("GET /api/v1/chain/params", s.withChain(s.chainQuery(ledger.QueryParams)))
 	s.handle("GET /api/v1/chain/supply", s.withChain(s.chainQuery(ledger.QuerySupply)))
 	s.handle("GET /api/v1/chain/invariants", s.withChain(s.chainQuery(ledger.QueryInvariants)))
+	s.handle("GET /api/v1/chain/blocks", s.withChain(s.chainBlocks))
 	s.handle("POST /api/v1/chain/txs", s.withChain(s.broadcastTx))
 	s.handle("POST /api/v1/chain/faucet", s.withChain(s.faucet))
 }

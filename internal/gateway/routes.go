@@ -28,6 +28,7 @@ func (s *Server) routes() {
 
 	s.chainRoutes()
 	s.storageRoutes()
+	s.bridgeRoutes()
 	s.tokenRoutes()
 
 	s.mux.Handle("/", s.unmatched())

@@ -14,6 +14,7 @@ type Server struct {
 	b       Backend
 	chain   Chain          // nil on a network without a chain
 	storage Storage        // nil on a gateway without the storage network
+	bridge  Bridge         // nil on a gateway without the Polkadot bridge
 	auth    *authenticator // nil when requests are not authenticated (WithAuth)
 	webUI   bool           // serve the web UI (WithUI)
 	log     *slog.Logger

@@ -61,6 +61,8 @@ type Node struct {
 	// escrows and storage deals; nil without a chain.
 	arbiter *ledgerclient.Arbiter
 	opts    options
+	// bridge runs the Polkadot bridge; nil when not enabled.
+	bridge *bridgeService
 
 	cfg     config.Config
 	log     *slog.Logger
@@ -110,6 +112,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opt
 	}
 	if cfg.Chain.Enabled {
 		if err := n.startChain(runCtx, cfg, log); err != nil {
+			return n, err
+		}
+	}
+	if cfg.Bridge.Enabled {
+		if err := n.startBridge(runCtx, cfg, log); err != nil {
 			return n, err
 		}
 	}
@@ -230,6 +237,9 @@ func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Lo
 	}
 	if storageOpt != nil {
 		gopts = append(gopts, storageOpt)
+	}
+	if n.bridge != nil {
+		gopts = append(gopts, gateway.WithBridge(n.bridge))
 	}
 	authOpts, closeAuth, err := gatewayAuth(cfg)
 	if err != nil {
