@@ -30,6 +30,7 @@ put prints the object's content identifier (CID); get, status and rm take it.`,
 		newStorageListCmd(g),
 		newStorageStatusCmd(g),
 		newStorageRmCmd(g),
+		newStorageKeyCmd(g, f),
 	)
 	return cmd
 }

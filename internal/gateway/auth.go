@@ -107,6 +107,9 @@ const (
 	// policySigned: a signed request is required; a token cannot do
 	// this (make more tokens).
 	policySigned
+	// policyBrowserWrite: like policyPrivate, and a page's script may
+	// send it with the session cookie (storage_browser.go).
+	policyBrowserWrite
 )
 
 // publicRoutes answer without credentials.
@@ -117,6 +120,12 @@ var publicRoutes = map[string]bool{
 	"GET /api/v1/node":         true,
 	"GET /api/v1/providers":    true,
 	"GET /api/v1/chain":        true,
+	// Block headers, the bridge's status and the anchors are public
+	// records.
+	"GET /api/v1/chain/blocks":            true,
+	"GET /api/v1/bridge":                  true,
+	"GET /api/v1/bridge/anchors":          true,
+	"GET /api/v1/bridge/anchors/{height}": true,
 }
 
 // signedRoutes need a signed request.
@@ -137,6 +146,8 @@ func policyOf(pattern string) routePolicy {
 		return policyPublic
 	case signedRoutes[pattern]:
 		return policySigned
+	case browserWriteRoutes[pattern]:
+		return policyBrowserWrite
 	}
 	return policyPrivate
 }
@@ -206,7 +217,17 @@ func (a *authenticator) authenticate(r *http.Request, policy routePolicy, limite
 	// download) carries the session cookie; it counts for reads only, so
 	// that another page cannot make a signed-in browser change anything.
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		return creds, auth.Principal{}, nil
+		if policy != policyBrowserWrite || auth.SessionToken(r) == "" {
+			return creds, auth.Principal{}, nil
+		}
+		p, err := a.session(r)
+		if err == nil {
+			err = checkBrowserWrite(r)
+		}
+		if err != nil {
+			return creds, auth.Principal{}, err
+		}
+		return creds, p, nil
 	}
 	p, err := a.session(r)
 	if err != nil && policy == policyPublic {

@@ -33,7 +33,10 @@
 // only its own balance and history; requests are rate-limited per account
 // (per remote address without credentials). The web interface then asks
 // visitors to sign in with an API token, kept in an HttpOnly, SameSite
-// cookie that also authenticates API reads (output downloads).
+// cookie that also authenticates API reads (output downloads) and the
+// upload page's POST /api/v1/storage when it carries the page's
+// X-Opensky-Csrf token (storage_browser.go). A job that names an escrow
+// its submitter did not lock is refused with 402 (handle_submit_escrow.go).
 //
 // With WithUI, every other path is the web interface (internal/gateway/ui):
 // dashboard (/), jobs (/jobs, /jobs/{id} with live updates over

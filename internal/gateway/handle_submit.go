@@ -1,10 +1,12 @@
 package gateway
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 
+	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/spec"
 )
 
@@ -12,7 +14,8 @@ import (
 const resolveHint = "upload local files with POST /api/v1/blobs and reference them as sha256:<hex>; `opensky job run` does this for you"
 
 // submitJob decodes, defaults and validates a job spec (JSON or YAML) and
-// hands it to the backend.
+// hands it to the backend once the caller may pay with the escrow it
+// names (handle_submit_escrow.go).
 func (s *Server) submitJob(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength > s.maxSpec {
 		s.fail(w, r, fmt.Errorf("spec of %d bytes is larger than the %d-byte limit: %w", r.ContentLength, s.maxSpec, ErrTooLarge))
@@ -34,7 +37,13 @@ func (s *Server) submitJob(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, body)
 		return
 	}
-	rec, err := s.b.SubmitJob(r.Context(), *j)
+	rec, err := s.checkedSubmit(r.Context(), *j)
+	var notOwned *escrowNotOwned
+	if errors.As(err, &notOwned) {
+		s.log.Info("job refused: escrow of another account", "escrow", notOwned.escrow, "account", notOwned.account)
+		writeError(w, http.StatusPaymentRequired, api.Error{Code: codePaymentRequired, Message: err.Error(), Hint: escrowOwnerHint})
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return

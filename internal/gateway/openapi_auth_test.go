@@ -51,6 +51,10 @@ func TestOpenAPISecurity(t *testing.T) {
 			if len(op.Security) != 1 || op.Security[0]["signedRequest"] == nil {
 				t.Errorf("%s takes only a signed request but its security is %v", route, op.Security)
 			}
+		case policyBrowserWrite:
+			if len(op.Security) != 3 || op.Security[0]["signedRequest"] == nil || op.Security[1]["apiToken"] == nil || op.Security[2]["session"] == nil {
+				t.Errorf("%s takes a signed request, a token or the session of a page, but its security is %v", route, op.Security)
+			}
 		default:
 			if op.Security != nil {
 				t.Errorf("%s needs authentication but overrides the document's security with %v", route, op.Security)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/bridge"
 	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/spec"
 )
@@ -245,6 +246,8 @@ func samplePathValues(job string) map[string]string {
 		"address": testAddress,
 		"job":     job,
 		"cid":     "bafkfake",
+		"height":  "5",
+		"tx":      strings.Repeat("ab", 32),
 	}
 }
 
@@ -448,6 +451,11 @@ var schemaTypes = []struct {
 	typ    reflect.Type
 }{
 	{"Error", reflect.TypeFor[api.Error]()},
+	{"BlockHeader", reflect.TypeFor[api.BlockHeader]()},
+	{"BridgeStatus", reflect.TypeFor[bridge.Status]()},
+	{"Deposit", reflect.TypeFor[bridge.Deposit]()},
+	{"Payout", reflect.TypeFor[bridge.Payout]()},
+	{"Anchor", reflect.TypeFor[bridge.Anchor]()},
 	{"Problem", reflect.TypeFor[api.Problem]()},
 	{"Node", reflect.TypeFor[api.Node]()},
 	{"Capacity", reflect.TypeFor[api.Capacity]()},

@@ -52,7 +52,7 @@ func (s *Server) unmatched() http.Handler {
 	if s.auth != nil {
 		opts = append(opts, ui.WithSessions(tokenSessions{s.auth.tokens}))
 	}
-	var pages http.Handler = historyOnServe(ui.New(s.b, opts...))
+	var pages http.Handler = historyOnServe(ui.New(s.uiBackend(), opts...))
 	if s.auth != nil {
 		pages = s.auth.pages(pages)
 	}

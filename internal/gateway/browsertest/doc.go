@@ -4,8 +4,12 @@
 //
 // The tests load every page and check what it shows, run a job and watch
 // its page follow it to completed over Server-Sent Events, download an
-// output file through the page's link, submit the job form, and check the
-// pages at a phone's width and from the keyboard. Every page fails its test
+// output file through the page's link, submit the job form (paid from an
+// escrow on the network with a chain), and check the pages at a phone's
+// width and from the keyboard. They run the pages' cryptography (static
+// seal.js, ristretto255.js, chacha20poly1305.js) against the Go code it
+// must match byte for byte, upload a file through the upload page, read
+// it back on the Go side, and download and decrypt it in the browser. Every page fails its test
 // on a console error, an uncaught exception, a failed request for one of
 // its own assets, or a request that leaves the machine.
 //

@@ -118,7 +118,7 @@ func TestStoragePages(t *testing.T) {
 	run(p, "wait for main", chromedp.WaitReady(chromedp.CSS("main#main")))
 	p.assertClean()
 	p.expectTitle(name+" ("+obj.CID[:16]+"…) · OpenSky", "Stored object")
-	p.expectText(obj.CID, "Summary", "Layout", "Shards", "Audit", "opensky storage get "+obj.CID+" -o PATH", "The browser cannot do this")
+	p.expectText(obj.CID, "Summary", "Layout", "Shards", "Audit", "opensky storage get "+obj.CID+" -o PATH", "Download and decrypt")
 	if got := p.text("#object-health .health-text"); got != total+"/"+total+" live · all live" {
 		t.Errorf("%s: health %q", objPath, got)
 	}

@@ -8,7 +8,8 @@
 // Pages:
 //
 //	GET /                  dashboard: providers, capacity, storage, jobs by phase, charts over time, chain summary
-//	GET /submit            the submit form (?template=pi|wordcount|matmul pre-fills it)
+//	GET /submit            the submit form (?template=pi|wordcount|matmul pre-fills it); on a
+//	                       paying network, the signed-in account's escrows to pay from
 //	POST /submit           multipart: a wasm module and the job's fields; 303 to the job
 //	GET /submit/estimate   JSON: the worst-case price of the job the query describes
 //	GET /jobs?phase=       jobs, optionally of one phase
@@ -20,7 +21,8 @@
 //	GET /wallet            the signed-in account's balance, escrows, deals, stake, payments over block heights and transactions (?page=)
 //	GET /chain             the chain's status, supply and market
 //	GET /storage           the visitor's stored objects and their health (with WithStorage)
-//	GET /storage/{cid}     one object: layout, deal, health, every shard, how to download it
+//	GET /storage/new       upload a file, sealed in the browser (storage_upload.go, static/seal.js)
+//	GET /storage/{cid}     one object: layout, deal, health, every shard; download and decrypt it in the browser
 //	POST /storage/{cid}/audit
 //	                       challenges every shard now; the object's page with each result
 //	GET /static/...        embedded stylesheet and script
@@ -34,8 +36,12 @@
 // stored objects.
 //
 // Output downloads link to the API's /api/v1/jobs/{id}/outputs/{shard}/{path}.
-// Stored objects are sealed to their owner's wallet, which a browser does
-// not hold: their pages say how to fetch them with the CLI instead.
+// Stored objects are sealed and opened in the page: the upload page makes
+// a content key, seals the file with it as internal/storage/seal does,
+// wraps the key to the signed-in account and stores the ciphertext with
+// POST /api/v1/storage (apiwrite.go says how the page's script may); the
+// key is shown once to save, and an object's page opens the object with it.
+// No key reaches the gateway unwrapped.
 // Every error is an HTML page with a status and a message. The submit,
 // audit, sign-in and sign-out forms are guarded against cross-site
 // forgery by an Origin/Referer check and a signed per-render token

@@ -31,7 +31,7 @@ type pages struct {
 }
 
 // pageNames are the templates under templates/ other than the layout.
-var pageNames = []string{"dashboard", "submit", "jobs", "job", "providers", "chain", "storage", "storage_object", "error", "signin"}
+var pageNames = []string{"dashboard", "submit", "jobs", "job", "providers", "chain", "storage", "storage_new", "storage_object", "error", "signin"}
 
 // mustParsePages parses the embedded templates; they are part of the
 // binary, so a parse error is a broken build.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
@@ -28,6 +29,12 @@ type objectView struct {
 	// AuditFailed says it could not run at all.
 	Audit       *auditView
 	AuditFailed bool
+	// BrowserOpen: the object is small enough for the page to download
+	// and decrypt it (at most MaxOpen bytes); SaveAs is the name its
+	// plaintext is saved under.
+	BrowserOpen bool
+	MaxOpen     int64
+	SaveAs      string
 }
 
 // auditView is the outcome of one audit.
@@ -94,6 +101,9 @@ func (h *Handler) renderObject(w http.ResponseWriter, r *http.Request, status in
 		Token:       h.forms.mint(time.Now()),
 		Audit:       audit,
 		AuditFailed: auditFailed,
+		BrowserOpen: o.Size <= MaxBrowserDownload,
+		MaxOpen:     MaxBrowserDownload,
+		SaveAs:      saveAs(o),
 	}
 	if l, err := storage.ParseLayout(o.Redundancy); err == nil {
 		v.Layout = &l
@@ -132,4 +142,29 @@ func (h *Handler) findObject(w http.ResponseWriter, r *http.Request, cid string)
 func (h *Handler) objectNotFound(w http.ResponseWriter, r *http.Request, cid string) {
 	h.renderError(w, r, http.StatusNotFound, "Object not found",
 		"There is no stored object "+strconv.Quote(clip(cid, maxCIDLen))+" of yours on this gateway.")
+}
+
+// saveAs is the file name an object's plaintext is saved under: its name
+// without directories (a directory's, stored as a tar archive, with
+// .tar), else its CID.
+func saveAs(o *api.StoredObject) string {
+	name := strings.TrimSpace(o.Name)
+	dir := strings.HasSuffix(name, "/")
+	name = strings.TrimRight(name, "/")
+	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune(`"<>|:*?`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	if name == "" || name == "." || name == ".." {
+		name = o.CID
+	}
+	if dir {
+		name += ".tar"
+	}
+	return name
 }

@@ -151,7 +151,8 @@ func TestStorageListEmpty(t *testing.T) {
 	srv, c := storageUI(t, newFakeStorage(), false)
 	body := page(t, c, srv.URL+"/storage", http.StatusOK)
 	wantAll(t, "/storage", body, `id="storage-empty"`, "You have nothing stored yet",
-		"opensky storage put FILE", "encrypted on your machine", "wrapped to your wallet", "cannot open them")
+		"opensky storage put FILE", `<a id="upload-link" href="/storage/new">`, "encrypted before it leaves your machine", "wrapped to your account",
+		"opensky storage key CID")
 	if strings.Contains(body, "<table") {
 		t.Error("the empty list draws a table")
 	}
@@ -203,7 +204,12 @@ func TestStorageObjectPage(t *testing.T) {
 		// The audit form and how to download.
 		`<form id="audit-form" method="post" action="/storage/`+cidPhotos+`/audit">`,
 		`<button type="submit" id="audit-now">Audit now</button>`,
-		"opensky storage get "+cidPhotos+" -o PATH", "The browser cannot do this",
+		"opensky storage get "+cidPhotos+" -o PATH",
+		// Opening it in the browser: photos/ is a directory, saved as a tar.
+		`<form id="decrypt-form" data-content-url="/api/v1/storage/`+cidPhotos+`/content" data-cid="`+cidPhotos+`" data-cipher-len="3145792" data-size="3145728" data-name="photos.tar">`,
+		`<label for="decrypt-key">Content key</label>`, `<label for="decrypt-keyfile">Or the saved key file</label>`,
+		`<button type="submit" id="decrypt-start">Download and decrypt</button>`, `<script src="/static/seal.js" defer></script>`,
+		`<script src="/static/storage_download.js" defer></script>`,
 	)
 	if strings.Contains(body, `href="/providers/`+peerC) {
 		t.Error("an offline provider's shard links to the providers page")

@@ -39,6 +39,9 @@ type submitView struct {
 	MaxModule     int64
 	CanSubmit     bool // the Backend takes jobs
 	HasChain      bool
+	// Payment is what the form says about paying for the job
+	// (submit_escrow.go).
+	Payment paymentView
 }
 
 // submitForm draws the submit form; ?template= pre-fills it from an
@@ -65,6 +68,9 @@ func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status in
 	if ps == nil {
 		ps = &formProblems{}
 	}
+	est := h.estimateFor(r.Context(), f)
+	pay := h.paymentFor(r, f.Escrow)
+	pay.Fit = pay.fitFor(est)
 	h.render(w, r, status, "submit", view{Title: "Submit a job", Nav: "submit", Data: submitView{
 		Form:          f,
 		Problems:      ps,
@@ -72,11 +78,12 @@ func (h *Handler) renderSubmit(w http.ResponseWriter, r *http.Request, status in
 		Templates:     jobTemplates,
 		TemplatesJSON: string(tj),
 		Template:      tpl,
-		Estimate:      h.estimateFor(r.Context(), f),
+		Estimate:      est,
 		Modes:         verificationModes,
 		MaxModule:     h.maxModule,
 		CanSubmit:     canSubmit,
 		HasChain:      h.chain != nil,
+		Payment:       pay,
 	}})
 }
 
@@ -156,10 +163,12 @@ func (h *Handler) submitPost(w http.ResponseWriter, r *http.Request) {
 		}
 		h.renderSubmit(w, r, http.StatusUnprocessableEntity, f, ps, nil)
 	case h.isPaymentRequired(err):
+		// The reason is about the visitor's own escrow and job, as the
+		// API's 402 says it.
 		h.log.Info("web submit refused: payment required", "err", err)
-		h.renderError(w, r, http.StatusPaymentRequired, "This network charges for jobs",
-			"Jobs on this network are paid from an escrow locked with your wallet, which the web interface does not hold. "+
-				"Submit the job with the CLI instead: `opensky wasm run` locks the escrow with your wallet and submits the job.")
+		ps := &formProblems{}
+		ps.add(fieldEscrow, "This job cannot be paid: "+err.Error()+".")
+		h.renderSubmit(w, r, http.StatusPaymentRequired, f, ps, nil)
 	default:
 		h.failBackend(w, r, "the job", err)
 	}

@@ -27,7 +27,10 @@ type jobForm struct {
 	Timeout      string
 	MaxPrice     string
 	Verification string
-	Inputs       [inputRows]inputRow
+	// Escrow is the chain escrow that pays for the job, on a network
+	// that charges for jobs.
+	Escrow string
+	Inputs [inputRows]inputRow
 	// Module is the blob reference of a module uploaded with an earlier
 	// try of this form, ModuleName its file name; a new upload replaces it.
 	Module     string
@@ -57,6 +60,7 @@ func readJobForm(v url.Values) jobForm {
 		Timeout:      strings.TrimSpace(v.Get("timeout")),
 		MaxPrice:     strings.TrimSpace(v.Get("maxPrice")),
 		Verification: strings.TrimSpace(v.Get("verification")),
+		Escrow:       strings.TrimSpace(v.Get("escrow")),
 		Module:       strings.TrimSpace(v.Get("moduleRef")),
 		ModuleName:   v.Get("moduleName"),
 	}
@@ -84,6 +88,7 @@ const (
 	fieldTimeout      = "timeout"
 	fieldMaxPrice     = "maxPrice"
 	fieldVerification = "verification"
+	fieldEscrow       = "escrow"
 )
 
 // inputField is the key of the problems of input row i.
@@ -151,6 +156,7 @@ func (f *jobForm) toSpec() (spec.Job, *formProblems) {
 		j.MaxPrice = v
 	}
 	j.Verification = spec.Verification(f.Verification)
+	j.Escrow = f.Escrow
 	// Rows left empty are not inputs; rowOf maps an input's index in the
 	// spec back to its row.
 	rowOf := inputRowsOf(*f)
@@ -243,6 +249,8 @@ func problemField(path string, rowOf []int) (field string, ok bool) {
 		return fieldMaxPrice, true
 	case path == "verification" || path == "spotCheck":
 		return fieldVerification, true
+	case path == "escrow":
+		return fieldEscrow, true
 	}
 	if m := inputPath.FindStringSubmatch(path); m != nil {
 		if i, err := strconv.Atoi(m[1]); err == nil && i < len(rowOf) {

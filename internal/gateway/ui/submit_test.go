@@ -111,7 +111,7 @@ func TestSubmitFormRenders(t *testing.T) {
 		`<label for="template">`, `<option value="pi">`, `<option value="wordcount">`, `<option value="matmul">`,
 		`<option value="spot-check">`, `id="estimate"`, `data-estimate-url="/submit/estimate"`,
 		`<script src="/static/submit.js" defer></script>`, "does not bring the module",
-		"opensky wasm run", "At most 48.0 MiB",
+		"At most 48.0 MiB", `<label for="escrow">Escrow ID</label>`, "opensky escrow lock 2.00",
 	)
 
 	// A template fills the fields without script.
@@ -306,16 +306,16 @@ func TestSubmitTooLarge(t *testing.T) {
 
 func TestSubmitPaymentRequired(t *testing.T) {
 	srv, b := newSubmitUI(t, DefaultMaxModule, newFakeChain())
-	b.submitErr = fmt.Errorf("job has no escrow: %w", errPaymentRequired)
-	res, body := postForm(t, srv, srv.URL, map[string]string{tokenField: formToken(t, srv)}, wasmModule)
+	b.submitErr = fmt.Errorf("escrow e-1 expires in 9 blocks: %w", errPaymentRequired)
+	res, body := postForm(t, srv, srv.URL, map[string]string{tokenField: formToken(t, srv), "escrow": "e-0123456789abcdef0123456789abcdef"}, wasmModule)
 	if res.StatusCode != http.StatusPaymentRequired {
 		t.Fatalf("POST /submit on a paid network: %d\n%s", res.StatusCode, body)
 	}
 	checkHTML(t, "POST /submit", body)
-	wantAll(t, "POST /submit", body, "This network charges for jobs", "opensky wasm run", "escrow")
-	if strings.Contains(body, "job has no escrow") {
-		t.Error("the page shows the backend's error")
-	}
+	// The form comes back with the reason beside the escrow, the module
+	// kept, and how to lock an escrow.
+	wantAll(t, "POST /submit", body, `<p id="escrow-error" class="field-error">This job cannot be paid: escrow e-1 expires in 9 blocks`,
+		`value="e-0123456789abcdef0123456789abcdef"`, `name="moduleRef"`, "opensky escrow lock 2.00", `aria-describedby="escrow-hint escrow-error" aria-invalid="true"`)
 }
 
 func TestSubmitBackendValidation(t *testing.T) {

@@ -148,6 +148,7 @@ func New(b Backend, opts ...Option) *Handler {
 	h.mux.HandleFunc("GET /chain", h.chainPage)
 	h.mux.HandleFunc("GET /wallet", h.wallet)
 	h.mux.HandleFunc("GET /storage", h.storageList)
+	h.mux.HandleFunc("GET /storage/new", h.storageNew)
 	h.mux.HandleFunc("GET /storage/{cid}", h.storageObject)
 	h.mux.HandleFunc("POST /storage/{cid}/audit", h.storageAudit)
 	h.mux.HandleFunc("GET /signin", h.signinForm)

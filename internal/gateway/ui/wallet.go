@@ -180,26 +180,7 @@ func (h *Handler) walletDeals(ctx context.Context, v *walletView) {
 // expired, as the chain has them now.
 func (h *Handler) walletEscrows(ctx context.Context, v *walletView, txs []api.TxResult) {
 	v.EscrowsCounted = true
-	closed := map[string]bool{}
-	var open []string
-	for _, r := range txs {
-		if r.Code != uint32(ledger.CodeOK) {
-			continue
-		}
-		for _, e := range r.Events {
-			switch e.Type {
-			case "settle":
-				closed[e.Attrs["escrow"]] = true
-			case "escrow_expire":
-				closed[e.Attrs["id"]] = true
-			case "escrow_lock":
-				if id := e.Attrs["id"]; e.Attrs["owner"] == v.Account && id != "" && !closed[id] {
-					open = append(open, id)
-					closed[id] = true // listed once
-				}
-			}
-		}
-	}
+	open := lockedEscrows(txs, v.Account)
 	if len(open) > maxEscrowLookups {
 		open = open[:maxEscrowLookups]
 		v.Notes = append(v.Notes, fmt.Sprintf("Only your %d most recent open escrows are counted.", maxEscrowLookups))

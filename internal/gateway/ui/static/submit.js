@@ -1,6 +1,8 @@
 // The submit form: picking a template fills the form's fields from it
 // (the module is still the visitor's to upload), and the price estimate
-// is refreshed from /submit/estimate as the fields it depends on change.
+// is refreshed from /submit/estimate as the fields it depends on change;
+// on a network that charges for jobs, the sentence beside the escrow
+// picker compares the job's worst case with the escrow picked.
 (function () {
   "use strict";
   var form = document.getElementById("submit-form");
@@ -86,8 +88,55 @@
     }).then(function (e) {
       if (e && mine === seq) {
         estimate.textContent = e.text;
+        last = e;
+        fit();
       }
     }).catch(function () {});
+  }
+
+  // usd formats micro-US dollars as the gateway does: $1.010000.
+  function usd(micro) {
+    var whole = Math.floor(micro / 1e6);
+    var frac = String(micro - whole * 1e6);
+    while (frac.length < 6) {
+      frac = "0" + frac;
+    }
+    return "$" + whole + "." + frac;
+  }
+
+  // fit says whether the escrow picked holds the job's worst case; the
+  // words are the page's own (submit_escrow.go).
+  var last = null;
+  var escrow = field("escrow");
+  var fitNote = document.getElementById("escrow-fit");
+  function fit() {
+    if (!last || !fitNote || !escrow || escrow.tagName !== "SELECT" || escrow.selectedIndex < 0) {
+      return;
+    }
+    if (!last.ok) {
+      fitNote.textContent = "";
+      return;
+    }
+    var amount = Number(escrow.options[escrow.selectedIndex].getAttribute("data-amount"));
+    var holds = "This escrow holds " + usd(amount);
+    if (last.median <= amount) {
+      fitNote.textContent = "Worst case for this job: " + usd(last.median) + " at the median provider's price. " + holds + ": enough.";
+    } else if (last.cheapest <= amount) {
+      fitNote.textContent = "Worst case for this job: " + usd(last.median) + " at the median provider's price, " + usd(last.cheapest) +
+        " at the cheapest. " + holds + ": it may run out; a shorter timeout or fewer tasks cost less.";
+    } else {
+      fitNote.textContent = "Worst case for this job: " + usd(last.cheapest) + " even at the cheapest provider's price, more than this escrow holds (" +
+        usd(amount) + "): lock a bigger one, or make the job smaller.";
+    }
+  }
+  if (escrow && escrow.tagName === "SELECT") {
+    escrow.addEventListener("change", function () {
+      if (last) {
+        fit();
+      } else {
+        refresh();
+      }
+    });
   }
 
   ["shards", "replicas", "cpu", "timeout", "verification"].forEach(function (n) {
