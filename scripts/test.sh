@@ -40,6 +40,13 @@ go vet ./...
 step "build"
 go build -o /dev/null ./cmd/opensky
 
+step "Polkadot host (Gossamer v0.9.0: built once, then cached)"
+# The bridge tests run it in their own network namespace; here they must
+# not skip.
+OPENSKY_GOSSAMER=$(scripts/gossamer.sh)
+export OPENSKY_GOSSAMER OPENSKY_REQUIRE_POLKADOT=1
+echo "$OPENSKY_GOSSAMER"
+
 step "tests (race detector on the concurrent packages)"
 race_pkgs=(
   ./internal/p2p/...
@@ -53,6 +60,7 @@ race_pkgs=(
   ./internal/ledger/...
   ./internal/chain/...
   ./internal/storage/...
+  ./internal/bridge/...
 )
 # Under the race detector the storage network test streams a 24 MiB
 # object instead of one larger than 256 MiB; the next step runs it whole.
@@ -62,7 +70,7 @@ step "storage network at full size (an object larger than 256 MiB, streamed)"
 go test -count=1 -timeout 15m -run TestNetworkSurvivesLossAndRepairs ./internal/storage/broker
 
 step "tests (everything else)"
-others=$(go list ./... | grep -v -E '/internal/(p2p|provider|orchestrator|executor|gateway|blob|devnet|dockertest|ledger|chain|storage)(/|$)')
+others=$(go list ./... | grep -v -E '/internal/(p2p|provider|orchestrator|executor|gateway|blob|devnet|dockertest|ledger|chain|storage|bridge)(/|$)')
 go test -count=1 -timeout 20m $others
 
 echo

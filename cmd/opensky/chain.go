@@ -16,7 +16,7 @@ func newChainCmd(g *globals) *cobra.Command {
 		Use:   "chain",
 		Short: "Inspect the OpenSky chain the gateway uses; set up a network of validators",
 	}
-	cmd.AddCommand(newChainStatusCmd(g), newChainCheckCmd(g), newChainInitCmd(), newChainGenesisCmd())
+	cmd.AddCommand(newChainStatusCmd(g), newChainCheckCmd(g), newChainInitCmd(), newChainGenesisCmd(), newChainVerifyAnchorCmd(g))
 	return cmd
 }
 

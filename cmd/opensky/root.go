@@ -78,6 +78,8 @@ The job commands talk to a gateway's HTTP API: start a local network with
 		newChainCmd(g),
 		newTokenCmd(g),
 		newStorageCmd(g),
+		newBridgeCmd(g),
+		newEscrowCmd(g),
 	)
 	addNetworkCommands(root, g)
 	return root

@@ -31,6 +31,8 @@ on the terminal.`,
 		newWalletTransferCmd(g),
 		newWalletHistoryCmd(g),
 		newWalletFaucetCmd(g),
+		newWalletDepositCmd(g),
+		newWalletWithdrawCmd(g),
 	)
 	return cmd
 }

@@ -51,7 +51,7 @@ type Config struct {
 	// Retry is how long a payout Polkadot refused waits before the next
 	// attempt (default 1 min); a withdrawal refused 3 times is given back
 	// on OpenSky.
-	Retry time.Duration
+	Retry  time.Duration
 	Logger *slog.Logger
 	// Now is the clock (tests).
 	Now func() time.Time
@@ -125,7 +125,7 @@ func New(cfg Config, pd Polkadot, led Ledger) (*Bridge, error) {
 		return nil, err
 	}
 	b := &Bridge{cfg: cfg, pd: pd, led: led, st: st, scale: sc,
-		account: polkadot.AccountID(cfg.Operator.PublicKey()), log: cfg.Logger.With("component", "bridge")}
+		account: polkadot.AccountID(cfg.Operator.PublicKey()), log: cfg.Logger}
 	id := identityRecord{ChainID: cfg.ChainID, Genesis: hexHash(pd.Genesis()), Account: b.Account()}
 	if err := st.bind(id); err != nil {
 		st.close()
@@ -187,7 +187,7 @@ func (b *Bridge) Round(ctx context.Context) error {
 	fin, err := b.pd.FinalizedHead(ctx)
 	if err != nil {
 		b.unreachable(err)
-		errs = append(errs, fmt.Errorf("polkadot: %w", err))
+		errs = append(errs, err) // the client's errors name Polkadot
 	} else {
 		b.reachable(fin)
 		cur, err := b.scan(ctx, fin)

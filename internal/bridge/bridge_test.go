@@ -250,3 +250,17 @@ func TestBadDepositsAreSentBackNotCredited(t *testing.T) {
 		}
 	}
 }
+
+func TestFeeTopUpIsKept(t *testing.T) {
+	e := newEnv(t)
+	before := e.pd.balance(polkadot.AccountID(e.op.PublicKey()))
+	e.deposit(e.bob, wnd(3), FeesMemo(testChain))
+	e.settle(2 + int(e.period))
+	ds := e.deposits()
+	if len(ds) != 1 || ds[0].State != DepositFees || len(e.led.minted) != 0 {
+		t.Fatalf("deposits %+v, mints %v", ds, e.led.minted)
+	}
+	if got := e.pd.balance(polkadot.AccountID(e.op.PublicKey())); new(big.Int).Sub(got, before).Cmp(wnd(3)) != 0 {
+		t.Fatalf("bridge balance %s, was %s: the top-up did not stay", got, before)
+	}
+}

@@ -15,7 +15,12 @@ const (
 	withdrawalPrefix = "opensky/withdrawal/1:"
 	refundPrefix     = "opensky/refund/1:"
 	anchorPrefix     = "opensky/anchor/1:"
+	feesPrefix       = "opensky/fees/1:"
 )
+
+// FeesMemo marks a transfer to the bridge account that pays its Polkadot
+// fees: it is kept, neither credited nor sent back.
+func FeesMemo(chainID string) string { return feesPrefix + chainID }
 
 // DepositMemo is the remark a deposit to the chain chainID for the
 // account addr (SS58, OpenSky form) carries in the same batch as its
@@ -38,7 +43,8 @@ func AnchorMemo(chainID string, height int64, blockHash string) string {
 	return anchorPrefix + chainID + ":" + strconv.FormatInt(height, 10) + ":" + strings.ToLower(blockHash)
 }
 
-// ParseAnchorMemo reads an anchor memo back.
+// ParseAnchorMemo reads an anchor memo back; it accepts only what
+// AnchorMemo writes.
 func ParseAnchorMemo(memo string) (chainID string, height int64, blockHash string, err error) {
 	rest, ok := strings.CutPrefix(memo, anchorPrefix)
 	if !ok || len(memo) > 512 {
@@ -56,11 +62,11 @@ func ParseAnchorMemo(memo string) (chainID string, height int64, blockHash strin
 	}
 	chainID = rest[:j]
 	height, err = strconv.ParseInt(rest[j+1:], 10, 64)
-	if err != nil || height < 1 {
+	if err != nil || height < 1 || strconv.FormatInt(height, 10) != rest[j+1:] {
 		return "", 0, "", fmt.Errorf("anchor memo %.80q: bad height", memo)
 	}
-	if b, err := hex.DecodeString(blockHash); err != nil || len(b) != 32 {
-		return "", 0, "", fmt.Errorf("anchor memo %.80q: the block hash is not 32 bytes of hex", memo)
+	if b, err := hex.DecodeString(blockHash); err != nil || len(b) != 32 || strings.ToLower(blockHash) != blockHash {
+		return "", 0, "", fmt.Errorf("anchor memo %.80q: the block hash is not 32 bytes of lower-case hex", memo)
 	}
 	if chainID == "" {
 		return "", 0, "", fmt.Errorf("anchor memo %.80q: no chain ID", memo)

@@ -21,6 +21,8 @@ const (
 	DepositRefunding DepositState = "refunding"
 	// DepositRefunded: sent back on Polkadot.
 	DepositRefunded DepositState = "refunded"
+	// DepositFees: a top-up of the bridge account's fees (FeesMemo).
+	DepositFees DepositState = "fees"
 )
 
 // Deposit is a transfer to the bridge account seen in a finalized block.
@@ -92,7 +94,7 @@ type Payout struct {
 	// Polkadot side.
 	Attempts  int       `json:"attempts"`
 	Refusals  int       `json:"refusals,omitempty"` // attempts Polkadot included but failed
-	Tx        string    `json:"tx,omitempty"` // extrinsic hash of the last attempt
+	Tx        string    `json:"tx,omitempty"`       // extrinsic hash of the last attempt
 	Nonce     uint64    `json:"nonce,omitempty"`
 	Expires   uint64    `json:"expires,omitempty"` // last block the attempt can land in
 	Block     uint64    `json:"block,omitempty"`

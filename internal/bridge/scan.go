@@ -125,13 +125,18 @@ func (b *Bridge) deposit(tx *bolt.Tx, n uint64, h polkadot.Hash, e polkadot.Even
 	now := b.cfg.Now()
 	d := Deposit{Ref: ref, Block: n, BlockHash: hexHash(h), Extrinsic: e.Extrinsic, Event: e.Index,
 		From: from, Amount: e.Amount.String(), Seen: now, Updated: now}
-	want := memoHash(DepositMemo(b.cfg.ChainID, from))
+	want, fees := memoHash(DepositMemo(b.cfg.ChainID, from)), memoHash(FeesMemo(b.cfg.ChainID))
 	var memo, other bool
 	for _, r := range group {
 		if r.Kind == polkadot.KindRemarked && r.Sender == e.From {
-			if r.RemarkHash == want {
+			switch r.RemarkHash {
+			case want:
 				memo = true
-			} else {
+			case fees:
+				d.State, d.Reason = DepositFees, "a top-up of the bridge account's fees"
+				b.log.Info("bridge fees topped up", "from", from, "amount", d.Amount)
+				return putJSON(tx, bucketDeposits, []byte(ref), d)
+			default:
 				other = true
 			}
 		}

@@ -154,3 +154,16 @@ func hasEvent(r Result, typ, key, value string) bool {
 	}
 	return false
 }
+
+// TestBridgeAccountExistsFromGenesis: a genesis that names a bridge but
+// gives it nothing still lets it mint in the first block.
+func TestBridgeAccountExistsFromGenesis(t *testing.T) {
+	h := newHarness(t, withAccounts("Alice", "Bob"))
+	if a := h.account("Bridge"); a.Address == "" || a.Balance != 0 {
+		t.Fatalf("bridge account %+v", a)
+	}
+	h.ok(h.mint("Bridge", "Alice", USD, "dot:0x01"))
+	if s := h.supply(); s.Genesis != 2*testFunds || s.Minted != USD {
+		t.Fatalf("supply %+v", s)
+	}
+}

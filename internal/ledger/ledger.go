@@ -120,6 +120,13 @@ func (l *Ledger) InitChain(chainID string, g Genesis) ([]byte, error) {
 		putAccount(o, Account{Address: a.Address, Balance: a.Balance})
 		total += a.Balance
 	}
+	// The bridge account signs mints from the first block on, so it exists
+	// from genesis even when the genesis gives it nothing.
+	if b := g.Params.Bridge; b != "" {
+		if _, ok := getAccount(o, b); !ok {
+			putAccount(o, Account{Address: b})
+		}
+	}
 	write(o, keySupply, Supply{Genesis: total})
 	write(o, keyTreasury, Treasury{})
 	hash, err := l.st.commit(0, o.writes)
