@@ -34,6 +34,7 @@ func main() {
 	chainN := flag.Int("chain", 0, "only measure n settlement cycles through one chain validator against the state machine alone (0: skip)")
 	selectionN := flag.Int("selection", 0, "only measure n placements on 10,000 simulated providers through the selection pipeline against a bare filter+score loop (0: skip)")
 	storageMiB := flag.Int("storage", 0, "only measure put and get of n MiB through 14 loopback storage providers against the in-memory pipeline alone (0: skip)")
+	polkadotN := flag.Int("polkadot", 0, "only measure n decodes of a captured Polkadot block's events, and of a 1 MiB block (0: skip)")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -43,6 +44,13 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *polkadotN > 0 {
+		if err := polkadotEvents(*polkadotN); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *selectionN > 0 {
 		if err := selectionThroughput(*selectionN); err != nil {
