@@ -24,7 +24,7 @@ import (
 const maxAnchorWalk = 100_000
 
 func newChainVerifyAnchorCmd(g *globals) *cobra.Command {
-	var polkadotURL, output string
+	var polkadotURL, bridgeAcct, output string
 	cmd := &cobra.Command{
 		Use:   "verify-anchor HEIGHT",
 		Short: "Prove a block of the chain with its anchor on Polkadot",
@@ -35,9 +35,11 @@ blake2_256 of the anchor memo (chain ID, height, block hash); the memo's
 block hash is the hash of the OpenSky header at that height, recomputed
 here; and the headers from HEIGHT up to it link by their hashes.
 
-Every hash is recomputed on this machine: the gateway supplies the data, not
-the verdict. --polkadot names a Polkadot node you trust (default: the one
-the bridge watches). It exits non-zero when a check fails.`,
+Every hash is recomputed on this machine. The bridge account whose remark
+counts is the chain's (genesis params.bridge), as the gateway reports it;
+for a proof that does not rest on the gateway at all, name a Polkadot node
+you trust with --polkadot and the bridge account you know with --bridge.
+It exits non-zero when a check fails.`,
 		Example: `  opensky chain verify-anchor 1200
   opensky chain verify-anchor 1200 --polkadot http://127.0.0.1:9944`,
 		Args: cobra.ExactArgs(1),
@@ -56,7 +58,14 @@ the bridge watches). It exits non-zero when a check fails.`,
 			if err != nil {
 				return err
 			}
-			p, err := verifyAnchor(ctx, c, st, info.ChainID, height, polkadotURL)
+			if bridgeAcct == "" {
+				params, err := c.Params(ctx)
+				if err != nil {
+					return fmt.Errorf("read the chain's parameters: %w", err)
+				}
+				bridgeAcct = params.Bridge
+			}
+			p, err := verifyAnchor(ctx, c, st, info.ChainID, height, polkadotURL, bridgeAcct)
 			if p != nil && output != formatTable {
 				if perr := printData(cmd.OutOrStdout(), output, p); perr != nil {
 					return perr
@@ -68,6 +77,7 @@ the bridge watches). It exits non-zero when a check fails.`,
 		},
 	}
 	cmd.Flags().StringVar(&polkadotURL, "polkadot", "", "Polkadot node to check against (default: the one the gateway's bridge watches)")
+	cmd.Flags().StringVar(&bridgeAcct, "bridge", "", "the bridge account whose remark counts (default: the chain's, genesis params.bridge)")
 	addFormatFlag(cmd, &output, formatTable, formatJSON, formatYAML)
 	return cmd
 }
@@ -100,7 +110,7 @@ func printAnchorProof(cmd *cobra.Command, p *anchorProof) {
 
 // verifyAnchor checks the anchor covering height; the proof it returns is
 // filled as far as the checks went.
-func verifyAnchor(ctx context.Context, c *api.Client, st bridge.Status, chainID string, height int64, polkadotURL string) (*anchorProof, error) {
+func verifyAnchor(ctx context.Context, c *api.Client, st bridge.Status, chainID string, height int64, polkadotURL, bridgeAcct string) (*anchorProof, error) {
 	p := &anchorProof{ChainID: chainID, Height: height}
 	a, err := c.BridgeAnchor(ctx, height)
 	var ae *api.APIError
@@ -153,9 +163,9 @@ func verifyAnchor(ctx context.Context, c *api.Client, st bridge.Status, chainID 
 	if err != nil {
 		return p, fmt.Errorf("events of Polkadot block %d: %w", a.Block, err)
 	}
-	bridgePub, err := identity.ParseAddress(st.Account)
+	bridgePub, err := identity.ParseAddress(bridgeAcct)
 	if err != nil {
-		return p, fmt.Errorf("the bridge account %q: %w", st.Account, err)
+		return p, fmt.Errorf("the bridge account %q: %w", bridgeAcct, err)
 	}
 	for _, e := range evs {
 		if e.Index != a.Event {
@@ -165,12 +175,12 @@ func verifyAnchor(ctx context.Context, c *api.Client, st bridge.Status, chainID 
 			return p, fmt.Errorf("event %d of Polkadot block %d is %s of extrinsic %d, not a remark of extrinsic %d", e.Index, a.Block, e.Name, e.Extrinsic, a.Extrinsic)
 		}
 		if e.Sender != polkadot.AccountID(bridgePub) {
-			return p, fmt.Errorf("the remark in Polkadot block %d was made by %s, not the bridge account %s", a.Block, identity.AddressOf(e.Sender), st.Account)
+			return p, fmt.Errorf("the remark in Polkadot block %d was made by %s, not the bridge account %s", a.Block, identity.AddressOf(e.Sender), bridgeAcct)
 		}
 		if e.RemarkHash != polkadot.RemarkHash([]byte(a.Memo)) {
 			return p, fmt.Errorf("the remark in Polkadot block %d hashes to %s, not blake2_256 of the memo", a.Block, e.RemarkHash.Hex())
 		}
-		p.Event = fmt.Sprintf("System.Remarked by %s, hash %s = blake2_256(memo)", st.Account, e.RemarkHash.Hex())
+		p.Event = fmt.Sprintf("System.Remarked by %s, hash %s = blake2_256(memo)", identity.AddressOf(bridgePub), e.RemarkHash.Hex())
 		p.Verified = true
 		return p, nil
 	}
@@ -202,6 +212,9 @@ func linkHeaders(ctx context.Context, c *api.Client, from, to int64, first *stri
 				return "", n, fmt.Errorf("asked for header %d, got %d", lo+int64(i), h.Height)
 			}
 			sum := h.Hash()
+			if len(sum) == 0 {
+				return "", n, fmt.Errorf("header %d is incomplete: it has no hash", h.Height)
+			}
 			if prev != nil && !bytes.Equal(h.LastBlockID.Hash, prev) {
 				return "", n, fmt.Errorf("header %d does not link to the header below it: it names %X, the one below hashes to %X", h.Height, []byte(h.LastBlockID.Hash), prev)
 			}

@@ -129,6 +129,9 @@ func awaitDeposit(ctx context.Context, c *api.Client, addr string, before []brid
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
+		// The status first: a bridge that has scanned past the deposit's
+		// last block has recorded it by the time the list is read.
+		st, serr := c.BridgeStatus(ctx)
 		ds, err := c.BridgeDeposits(ctx, addr)
 		if err == nil {
 			for _, d := range ds {
@@ -145,13 +148,12 @@ func awaitDeposit(ctx context.Context, c *api.Client, addr string, before []brid
 				}
 			}
 		}
-		st, serr := c.BridgeStatus(ctx)
 		switch {
 		case serr != nil:
 			say(fmt.Sprintf("waiting for the bridge: %v", serr))
 		case !st.Reachable:
 			say(fmt.Sprintf("waiting: the bridge cannot reach Polkadot (%s)", st.LastError))
-		case st.Processed > sub.Expires:
+		case err == nil && st.Processed > sub.Expires:
 			return bridge.Deposit{}, fmt.Errorf("the deposit was not included on Polkadot by block %d, when its transaction expired: nothing was moved; check your balance and try again", sub.Expires)
 		default:
 			say(fmt.Sprintf("waiting for Polkadot finality (bridge at block %d, finalized %d) ...", st.Processed, st.Finalized))

@@ -3,8 +3,9 @@ package bridge
 import (
 	"errors"
 	"fmt"
-	"math"
 	"math/big"
+
+	"github.com/opensky-network/opensky/internal/ledger"
 )
 
 // usdDecimals is the precision of the OpenSky unit: micro-USD.
@@ -37,8 +38,8 @@ func (s scale) usd(planck *big.Int) (int64, error) {
 	if r.Sign() != 0 {
 		return 0, errPrecision
 	}
-	if !q.IsInt64() || q.Int64() > math.MaxInt64/4 {
-		return 0, errors.New("the amount is too large")
+	if !q.IsInt64() || q.Int64() > ledger.MaxAmount {
+		return 0, fmt.Errorf("the amount is more than the chain holds in one amount (%s)", ledger.FormatUSD(ledger.MaxAmount))
 	}
 	return q.Int64(), nil
 }

@@ -34,7 +34,7 @@ func (b *Bridge) queueAnchor(ctx context.Context) error {
 		}
 		if id := tx.Bucket(bucketMeta).Get(keyPendingAnchor); id != nil {
 			var p Payout
-			if ok, err := getJSON(tx, bucketPayouts, id, &p); err != nil || (ok && p.State != PayoutDone) {
+			if ok, err := getJSON(tx, bucketPayouts, id, &p); err != nil || (ok && p.State != PayoutDone && p.State != PayoutRefused) {
 				return err
 			}
 		}

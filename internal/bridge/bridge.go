@@ -20,6 +20,7 @@ type Polkadot interface {
 	BlockHash(ctx context.Context, n uint64) (polkadot.Hash, error)
 	Events(ctx context.Context, h polkadot.Hash) ([]polkadot.Event, error)
 	NextNonce(ctx context.Context, who polkadot.AccountID) (uint64, error)
+	NonceAt(ctx context.Context, who polkadot.AccountID, at polkadot.Hash) (uint64, error)
 	SubmitTransfer(ctx context.Context, s polkadot.Signer, t polkadot.Transfer) (polkadot.Submitted, error)
 	SubmitRemark(ctx context.Context, s polkadot.Signer, memo []byte, o polkadot.TxOptions) (polkadot.Submitted, error)
 }
@@ -85,8 +86,9 @@ func (c *Config) defaults() error {
 	return nil
 }
 
-// maxRefusals is how many times Polkadot may refuse a withdrawal's payout
-// before it is given back on OpenSky.
+// maxRefusals is how many times a payout may fail before the bridge
+// stops trying: a withdrawal is then given back on OpenSky, a refund or an
+// anchor is left to the operator (its status says why).
 const maxRefusals = 3
 
 // Bridge runs the bridge: see the package documentation.

@@ -2,8 +2,10 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/big"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -262,5 +264,39 @@ func TestFeeTopUpIsKept(t *testing.T) {
 	}
 	if got := e.pd.balance(polkadot.AccountID(e.op.PublicKey())); new(big.Int).Sub(got, before).Cmp(wnd(3)) != 0 {
 		t.Fatalf("bridge balance %s, was %s: the top-up did not stay", got, before)
+	}
+}
+
+// TestLostStateFileStopsTheBridge: a new state file on a chain that has
+// bridged before is refused rather than paying old withdrawals again.
+func TestLostStateFileStopsTheBridge(t *testing.T) {
+	e := newEnv(t)
+	burn := e.led.burn(e.alice.Address(), 1_000_000, e.bob.Address())
+	e.settle(3)
+	if p, err := e.b.Withdrawal(burn.Tx); err != nil || p.State != PayoutDone {
+		t.Fatalf("withdrawal %+v %v", p, err)
+	}
+	e.b.Close()
+	if err := os.Remove(e.path); err != nil {
+		t.Fatal(err)
+	}
+	e.open()
+	err := e.b.Round(context.Background())
+	var fatal *fatalError
+	if !errors.As(err, &fatal) || !strings.Contains(err.Error(), "restore the state file") {
+		t.Fatalf("round on a lost state file: %v", err)
+	}
+	e.settle2(2)
+	if n := e.transfersTo(polkadot.AccountID(e.bob.PublicKey())); n != 1 {
+		t.Fatalf("%d payouts to bob, want 1", n)
+	}
+}
+
+// settle2 is settle whose rounds may fail.
+func (e *env) settle2(n int) {
+	for range n {
+		e.pd.produce()
+		e.pd.finalize()
+		_ = e.b.Round(context.Background())
 	}
 }

@@ -2,22 +2,27 @@ package bridge
 
 import (
 	"context"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/opensky-network/opensky/internal/identity"
+	"github.com/opensky-network/opensky/internal/ledger"
 )
 
 // watchBurns queues a payout for every burn in the OpenSky blocks after
 // its cursor, each block in one state transaction with the cursor.
 func (b *Bridge) watchBurns(ctx context.Context) error {
-	from, err := b.st.openSkyCursor()
+	from, ok, err := b.st.openSkyCursor()
 	if err != nil {
 		return &fatalError{err}
 	}
 	head, _, err := b.led.Head(ctx)
 	if err != nil {
 		return err
+	}
+	if !ok {
+		return b.startOpenSky(ctx, head)
 	}
 	for h := from + 1; h <= head && h <= from+int64(b.cfg.BlocksPerRound); h++ {
 		burns, err := b.led.Burns(ctx, h)
@@ -67,4 +72,26 @@ func quoteShort(s string) string {
 		s = s[:80] + "…"
 	}
 	return "\"" + s + "\""
+}
+
+// startOpenSky sets a new state file's OpenSky cursor at the head. A chain
+// that has already minted or burned through a bridge means the state file
+// was lost: scanning from the start would pay every past withdrawal again,
+// and starting at the head would skip the unpaid ones; only the operator
+// can tell, so the bridge stops and says so.
+func (b *Bridge) startOpenSky(ctx context.Context, head int64) error {
+	minted, burned, err := b.led.Bridged(ctx)
+	if err != nil {
+		return err
+	}
+	if minted != 0 || burned != 0 {
+		return &fatalError{fmt.Errorf("the bridge's state file is new, but the chain has already minted %s and burned %s through a bridge: restore the state file (dataDir/bridge/bridge.db); starting afresh could pay past withdrawals again",
+			ledger.FormatUSD(minted), ledger.FormatUSD(burned))}
+	}
+	b.log.Info("bridge starts watching OpenSky", "height", head)
+	err = b.st.update(func(tx *bolt.Tx) error { return putJSON(tx, bucketMeta, keyOpenSky, head) })
+	if err != nil {
+		return &fatalError{err}
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/opensky-network/opensky/internal/ledger"
 )
 
 // credit mints every deposit waiting for it. The ledger credits a ref at
@@ -17,6 +19,19 @@ func (b *Bridge) credit(ctx context.Context) error {
 	}
 	for _, d := range due {
 		tx, err := b.led.Mint(ctx, d.From, d.USD, d.Ref)
+		var te *ledger.TxError
+		if errors.As(err, &te) && (te.Code == ledger.CodeInvalid || te.Code == ledger.CodeOverflow) {
+			// The ledger will never take this one: send it back, and go on
+			// with the others.
+			err = b.st.update(func(btx *bolt.Tx) error {
+				d.Reason = "the chain refused to credit it: " + te.Reason
+				return b.refund(btx, &d)
+			})
+			if err != nil {
+				return &fatalError{err}
+			}
+			continue
+		}
 		if err != nil && !errors.Is(err, ErrCredited) {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"sync"
 
+	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/polkadot"
 )
 
@@ -23,6 +24,8 @@ type fakePolkadot struct {
 	fork      int
 	down      bool
 	dropNext  bool // the pool loses the next transaction submitted
+	holdNext  bool // the next transaction submitted is held back until release
+	held      []fakeTx
 	failAll   bool // included transfers fail (no funds, say)
 	submitErr error
 }
@@ -205,6 +208,29 @@ func (f *fakePolkadot) NextNonce(_ context.Context, who polkadot.AccountID) (uin
 	return f.tip().nonces[who], nil
 }
 
+// release puts the held transactions in the pool, as a node that was slow
+// to gossip them would.
+func (f *fakePolkadot) release() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pool = append(f.pool, f.held...)
+	f.held = nil
+}
+
+func (f *fakePolkadot) NonceAt(_ context.Context, who polkadot.AccountID, at polkadot.Hash) (uint64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return 0, errDown
+	}
+	for _, b := range f.blocks {
+		if b.hash == at {
+			return b.nonces[who], nil
+		}
+	}
+	return 0, errors.New("fake: unknown block")
+}
+
 func (f *fakePolkadot) submit(s polkadot.Signer, t fakeTx, o polkadot.TxOptions) (polkadot.Submitted, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -231,6 +257,12 @@ func (f *fakePolkadot) submit(s polkadot.Signer, t fakeTx, o polkadot.TxOptions)
 		f.dropNext = false
 		return sub, nil
 	}
+	if f.holdNext {
+		f.holdNext = false
+		t.expires = ^uint64(0) // it comes back, late, and still valid
+		f.held = append(f.held, t)
+		return sub, nil
+	}
 	f.pool = append(f.pool, t)
 	return sub, nil
 }
@@ -252,6 +284,7 @@ type fakeLedger struct {
 	minted   map[string]int64 // ref → amount
 	burns    map[int64][]Burn
 	down     bool
+	refuse   map[string]bool // refs the ledger will never mint
 }
 
 func newFakeLedger() *fakeLedger {
@@ -277,6 +310,9 @@ func (l *fakeLedger) Mint(_ context.Context, to string, usd int64, ref string) (
 	if _, ok := l.minted[ref]; ok {
 		return "", ErrCredited
 	}
+	if l.refuse[ref] {
+		return "", &ledger.TxError{Code: ledger.CodeInvalid, Reason: "amount: out of range"}
+	}
 	l.minted[ref] = usd
 	l.balances[to] += usd
 	l.height++
@@ -290,6 +326,20 @@ func (l *fakeLedger) Burns(_ context.Context, h int64) ([]Burn, error) {
 		return nil, errors.New("fake ledger down")
 	}
 	return l.burns[h], nil
+}
+
+func (l *fakeLedger) Bridged(context.Context) (minted, burned int64, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, v := range l.minted {
+		minted += v
+	}
+	for _, bs := range l.burns {
+		for _, b := range bs {
+			burned += b.USD
+		}
+	}
+	return minted, burned, nil
 }
 
 // burn takes usd from an account in a new block, as bank/burn does.

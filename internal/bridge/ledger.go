@@ -15,6 +15,9 @@ type Ledger interface {
 	Mint(ctx context.Context, to string, usd int64, ref string) (tx string, err error)
 	// Burns lists the successful burns in the block at height.
 	Burns(ctx context.Context, height int64) ([]Burn, error)
+	// Bridged is what the chain has minted and burned through a bridge
+	// since genesis.
+	Bridged(ctx context.Context) (minted, burned int64, err error)
 }
 
 // ErrCredited is returned by Ledger.Mint for a ref already credited.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -96,8 +97,9 @@ func TestCrashWhileSendingNeverPaysTwice(t *testing.T) {
 			carol := dev(t, "//Carol")
 			dest := polkadot.AccountID(carol.PublicKey())
 			burn := e.led.burn(e.alice.Address(), 1_000_000, carol.Address())
-			// The bridge recorded the attempt and stopped, having sent it or not.
-			e.pd.submitErr = errors.New("bridge stopped")
+			// The bridge recorded the attempt and lost the node's answer (or
+			// stopped), having sent it or not.
+			e.pd.submitErr = fmt.Errorf("lost answer: %w", polkadot.ErrUnavailable)
 			if err := e.b.Round(context.Background()); err == nil {
 				t.Fatal("no error")
 			}
@@ -274,4 +276,65 @@ func TestStateFileBelongsToOneNetwork(t *testing.T) {
 		t.Fatalf("round on a rewritten chain: %v", err)
 	}
 	_ = bolt.Tx{}
+}
+
+// TestLateAttemptNeverPaysTwice: the first attempt is held back by the
+// node past its era; the payout is sent again with the same nonce; then
+// the first comes back. Only one can land.
+func TestLateAttemptNeverPaysTwice(t *testing.T) {
+	e := newEnv(t)
+	carol := dev(t, "//Carol")
+	dest := polkadot.AccountID(carol.PublicKey())
+	e.pd.holdNext = true
+	burn := e.led.burn(e.alice.Address(), 1_000_000, carol.Address())
+	e.round()
+	e.settle(int(e.period) + expiryMargin + 2) // the first attempt's era is over: sent again
+	if p := e.withdrawal(burn); p.Attempts != 2 {
+		t.Fatalf("withdrawal %+v, want a second attempt", p)
+	}
+	e.pd.release()
+	e.settle(int(e.period) + 4)
+	if p := e.withdrawal(burn); p.State != PayoutDone {
+		t.Fatalf("withdrawal %+v", p)
+	}
+	if n := e.transfersTo(dest); n != 1 {
+		t.Fatalf("%d transfers to carol, want 1", n)
+	}
+}
+
+// TestUncreditableDepositDoesNotBlockOthers: a deposit the ledger refuses
+// for good is sent back, and the deposits after it are credited.
+func TestUncreditableDepositDoesNotBlockOthers(t *testing.T) {
+	e := newEnv(t)
+	e.deposit(e.alice, wnd(1), DepositMemo(testChain, e.alice.Address()))
+	e.pd.produce()
+	e.pd.finalize()
+	e.led.refuse = map[string]bool{}
+	// The first deposit's ref is known only once the block exists.
+	evs := e.pd.blocks[len(e.pd.blocks)-1].events
+	for _, ev := range evs {
+		if ev.Kind == polkadot.KindTransfer {
+			e.led.refuse[refOf(e.pd.blocks[len(e.pd.blocks)-1].hash, ev.Index)] = true
+		}
+	}
+	e.deposit(e.bob, wnd(2), DepositMemo(testChain, e.bob.Address()))
+	e.settle(3 + int(e.period))
+	if got := e.led.balance(e.bob.Address()); got != 2_000_000 {
+		t.Fatalf("bob has %d: the refused deposit blocked the next", got)
+	}
+	ds, _ := e.b.Deposits(e.alice.Address())
+	if len(ds) != 1 || ds[0].State != DepositRefunded || !strings.Contains(ds[0].Reason, "refused to credit") {
+		t.Fatalf("alice's deposit %+v", ds)
+	}
+	// More than the chain holds in one amount is sent back at once.
+	huge := new(big.Int).Mul(big.NewInt(2_000_000_000), big.NewInt(1e12))
+	e.pd.mu.Lock()
+	e.pd.tip().balances[polkadot.AccountID(e.alice.PublicKey())] = new(big.Int).Mul(huge, big.NewInt(2))
+	e.pd.mu.Unlock()
+	e.deposit(e.alice, huge, DepositMemo(testChain, e.alice.Address()))
+	e.settle(3 + int(e.period))
+	ds, _ = e.b.Deposits(e.alice.Address())
+	if len(ds) != 2 || ds[1].State != DepositRefunded || !strings.Contains(ds[1].Reason, "more than the chain holds") {
+		t.Fatalf("alice's deposits %+v", ds)
+	}
 }

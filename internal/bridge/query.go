@@ -22,7 +22,7 @@ func (b *Bridge) Status() (Status, error) {
 		return s, err
 	}
 	s.Processed = cur.Number
-	if s.OpenSky, err = b.st.openSkyCursor(); err != nil {
+	if s.OpenSky, _, err = b.st.openSkyCursor(); err != nil {
 		return s, err
 	}
 	ps, err := b.st.payouts(func(p *Payout) bool { return true })

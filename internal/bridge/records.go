@@ -23,6 +23,9 @@ const (
 	DepositRefunded DepositState = "refunded"
 	// DepositFees: a top-up of the bridge account's fees (FeesMemo).
 	DepositFees DepositState = "fees"
+	// DepositIgnored: a transfer of nothing; there is nothing to credit or
+	// send back.
+	DepositIgnored DepositState = "ignored"
 )
 
 // Deposit is a transfer to the bridge account seen in a finalized block.
@@ -92,10 +95,14 @@ type Payout struct {
 	Height     int64  `json:"height,omitempty"`
 	Hash       string `json:"hash,omitempty"`
 	// Polkadot side.
-	Attempts  int       `json:"attempts"`
-	Refusals  int       `json:"refusals,omitempty"` // attempts Polkadot included but failed
-	Tx        string    `json:"tx,omitempty"`       // extrinsic hash of the last attempt
-	Nonce     uint64    `json:"nonce,omitempty"`
+	Attempts int    `json:"attempts"`
+	Refusals int    `json:"refusals,omitempty"` // attempts Polkadot included but failed
+	Tx       string `json:"tx,omitempty"`       // extrinsic hash of the last attempt
+	Nonce    uint64 `json:"nonce,omitempty"`
+	// NonceSet: the payout keeps Nonce for its next attempt. An attempt
+	// that was not included leaves its nonce unused; sending again with the
+	// same one means at most one of them can ever land.
+	NonceSet  bool      `json:"nonceSet,omitempty"`
 	Expires   uint64    `json:"expires,omitempty"` // last block the attempt can land in
 	Block     uint64    `json:"block,omitempty"`
 	BlockHash string    `json:"blockHash,omitempty"`

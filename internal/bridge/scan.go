@@ -150,20 +150,30 @@ func (b *Bridge) deposit(tx *bolt.Tx, n uint64, h polkadot.Hash, e polkadot.Even
 	case amountErr != nil:
 		d.Reason = amountErr.Error()
 	}
+	if e.Amount == nil || e.Amount.Sign() <= 0 {
+		d.State, d.Reason = DepositIgnored, "a transfer of nothing"
+		return putJSON(tx, bucketDeposits, []byte(ref), d)
+	}
 	if d.Reason == "" {
 		d.USD, d.State = usd, DepositCrediting
 		b.log.Info("deposit seen", "ref", ref, "from", from, "usd", usd)
 		return putJSON(tx, bucketDeposits, []byte(ref), d)
 	}
-	d.State = DepositRefunding
-	p := &Payout{ID: "refund:" + ref, Kind: PayoutRefund, State: PayoutQueued, Account: from, To: from,
-		Amount: d.Amount, Memo: refundMemo(b.cfg.ChainID, ref), Created: now, Updated: now}
+	return b.refund(tx, &d)
+}
+
+// refund records d as not credited and queues sending it back.
+func (b *Bridge) refund(tx *bolt.Tx, d *Deposit) error {
+	now := b.cfg.Now()
+	d.State, d.USD, d.Updated = DepositRefunding, 0, now
+	p := &Payout{ID: "refund:" + d.Ref, Kind: PayoutRefund, State: PayoutQueued, Account: d.From, To: d.From,
+		Amount: d.Amount, Memo: refundMemo(b.cfg.ChainID, d.Ref), Created: now, Updated: now}
 	d.Refund = p.ID
-	b.log.Warn("deposit not credited: sending it back", "ref", ref, "from", from, "amount", d.Amount, "reason", d.Reason)
+	b.log.Warn("deposit not credited: sending it back", "ref", d.Ref, "from", d.From, "amount", d.Amount, "reason", d.Reason)
 	if _, err := queuePayout(tx, p); err != nil {
 		return err
 	}
-	return putJSON(tx, bucketDeposits, []byte(ref), d)
+	return putJSON(tx, bucketDeposits, []byte(d.Ref), d)
 }
 
 // landed marks the payout or anchor whose remark the bridge account made.

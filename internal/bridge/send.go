@@ -2,6 +2,7 @@ package bridge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -14,14 +15,19 @@ import (
 
 // expiryMargin covers the blocks that may finalize between the bridge
 // reading the finalized head and the client picking the birth block of a
-// transaction, until the real expiry is known.
+// transaction, until the real expiry is known. Safety does not rest on it
+// (see send); it only decides when an unseen attempt is sent again.
 const expiryMargin = 16
 
 // send keeps at most one transaction of the bridge account in flight.
-// One in flight is left alone until the scan has passed the last block it
-// could land in; then, its remark unseen, it is known not to have paid
-// and is queued again (or, if its nonce was used, known to have failed).
-// Otherwise the next queued payout or anchor is sent.
+//
+// A payout keeps its nonce from one attempt to the next until that nonce
+// is used up in a finalized block, so of all the attempts that share it at
+// most one can ever be included: a payout is never paid twice, whatever
+// the node answered or when the bridge stopped. An attempt is settled by
+// settleFlying from the finalized state only: its remark seen (done), its
+// nonce used without its remark (it was included and failed), or its era
+// over with the nonce unused (never included: send it again).
 func (b *Bridge) send(ctx context.Context, fin polkadot.Head, cur cursor) error {
 	flying, err := b.st.payouts(func(p *Payout) bool { return p.State == PayoutSubmitted })
 	if err != nil {
@@ -41,26 +47,39 @@ func (b *Bridge) send(ctx context.Context, fin polkadot.Head, cur cursor) error 
 		return nil
 	}
 	p := queued[0]
-	nonce, err := b.pd.NextNonce(ctx, b.account)
-	if err != nil {
-		return err
+	if !p.NonceSet {
+		n, err := b.pd.NextNonce(ctx, b.account)
+		if err != nil {
+			return err
+		}
+		p.Nonce, p.NonceSet = n, true
 	}
-	// Recorded before sending: if the bridge stops while sending, it waits
-	// out the era after restarting instead of paying twice.
-	p.State, p.Nonce, p.Expires, p.Tx = PayoutSubmitted, nonce, fin.Number+b.cfg.Period+expiryMargin, ""
+	// Recorded before sending: if the bridge stops while sending, it
+	// settles the attempt from the chain after restarting instead of
+	// sending blind.
+	p.State, p.Expires, p.Tx = PayoutSubmitted, fin.Number+b.cfg.Period+expiryMargin, ""
 	p.Attempts++
 	if err := b.save(&p); err != nil {
 		return err
 	}
-	sub, err := b.submit(ctx, &p, nonce)
+	sub, err := b.submit(ctx, &p, p.Nonce)
 	if err != nil {
-		b.log.Warn("bridge transaction not sent (it waits out its era before another try)", "id", p.ID, "err", err)
-		p.Reason = "sending failed: " + err.Error()
-		_ = b.save(&p)
-		return err
+		if errors.Is(err, polkadot.ErrUnavailable) || errors.Is(err, polkadot.ErrRPC) {
+			// The node may have taken it (a lost answer) or may hold an
+			// earlier attempt with the same nonce: settle it from the chain.
+			b.log.Warn("bridge transaction maybe not sent; it is settled from the chain", "id", p.ID, "err", err)
+			p.Reason = "sending failed: " + err.Error()
+			if serr := b.save(&p); serr != nil {
+				return serr
+			}
+			return err
+		}
+		// It could not even be built: nothing went out, its nonce is free.
+		p.NonceSet = false
+		return b.refused(&p, "it cannot be sent: "+err.Error())
 	}
 	p.Tx, p.Expires, p.Reason = hexHash(sub.Hash), sub.Expires, ""
-	b.log.Info("bridge transaction sent", "id", p.ID, "tx", p.Tx, "nonce", nonce, "expires", sub.Expires)
+	b.log.Info("bridge transaction sent", "id", p.ID, "tx", p.Tx, "nonce", p.Nonce, "expires", sub.Expires)
 	return b.save(&p)
 }
 
@@ -81,36 +100,53 @@ func (b *Bridge) submit(ctx context.Context, p *Payout, nonce uint64) (polkadot.
 		To: polkadot.AccountID(to), Amount: amount, Memo: []byte(p.Memo), TxOptions: opts})
 }
 
-// settleFlying decides about the transaction in flight once the scan has
-// passed the last block it could be in without seeing its remark.
+// settleFlying decides about the attempt in flight from the finalized
+// state at the scan's cursor (whose blocks' remarks have all been seen).
 func (b *Bridge) settleFlying(ctx context.Context, p Payout, cur cursor) error {
-	if cur.Number <= p.Expires {
-		return nil
+	at, err := polkadot.ParseHash(cur.Hash)
+	if err != nil {
+		return &fatalError{fmt.Errorf("the cursor's hash %q: %w", cur.Hash, err)}
 	}
-	nonce, err := b.pd.NextNonce(ctx, b.account)
+	used, err := b.pd.NonceAt(ctx, b.account, at)
 	if err != nil {
 		return err
 	}
-	now := b.cfg.Now()
-	if nonce <= p.Nonce {
-		// Never included: the pool dropped it, or it was never sent.
-		p.State, p.Reason = PayoutQueued, fmt.Sprintf("attempt %d was not included by block %d; sent again", p.Attempts, p.Expires)
-		b.log.Warn("bridge transaction expired unseen; sending again", "id", p.ID, "expired", p.Expires)
-		return b.save(&p)
+	if used > p.Nonce {
+		// Only the bridge signs for its account, and no remark of this
+		// payout is in the blocks up to the cursor: the attempt was
+		// included and failed. Its nonce is spent.
+		p.NonceSet = false
+		return b.refused(&p, fmt.Sprintf("Polkadot included attempt %d but it failed (the bridge account may lack funds or fees, or the amount is below the existential deposit of a new account)", p.Attempts))
 	}
-	// Only the bridge signs for its account, so its nonce being used
-	// means that transaction was included, and failed: no remark.
-	p.Refusals++
-	reason := fmt.Sprintf("Polkadot included attempt %d but it failed (the bridge account may lack funds or fees, or the amount is below the existential deposit of a new account)", p.Attempts)
-	switch {
-	case p.Kind == PayoutWithdrawal && p.Refusals >= maxRefusals:
-		p.State, p.Reason = PayoutRefused, reason+"; given back on OpenSky"
-	default:
-		p.State, p.Reason = PayoutQueued, reason+"; will try again"
-		p.RetryAt = now.Add(b.cfg.Retry * time.Duration(1<<min(p.Refusals-1, 6)))
+	if cur.Number <= p.Expires {
+		return nil // it may still land
 	}
-	b.log.Warn("bridge transaction failed on Polkadot", "id", p.ID, "refusals", p.Refusals, "state", p.State)
+	// Never included: the pool dropped it, or it was never sent. The next
+	// attempt reuses the nonce.
+	p.State, p.Reason = PayoutQueued, fmt.Sprintf("attempt %d was not included by block %d; sent again", p.Attempts, p.Expires)
+	b.log.Warn("bridge transaction expired unseen; sending again", "id", p.ID, "expired", p.Expires)
 	return b.save(&p)
+}
+
+// refused counts a failed attempt: the payout waits and tries again, or,
+// after maxRefusals, gives up (a withdrawal is then given back on
+// OpenSky by remint).
+func (b *Bridge) refused(p *Payout, reason string) error {
+	p.Refusals++
+	if p.Refusals >= maxRefusals {
+		p.State, p.Reason = PayoutRefused, reason
+		switch p.Kind {
+		case PayoutWithdrawal:
+			p.Reason += "; given back on OpenSky"
+		case PayoutRefund:
+			p.Reason += "; the operator must send it back by hand"
+		}
+	} else {
+		p.State, p.Reason = PayoutQueued, reason+"; will try again"
+		p.RetryAt = b.cfg.Now().Add(b.cfg.Retry * time.Duration(1<<min(p.Refusals-1, 6)))
+	}
+	b.log.Warn("bridge transaction failed", "id", p.ID, "refusals", p.Refusals, "state", p.State, "reason", reason)
+	return b.save(p)
 }
 
 func (b *Bridge) save(p *Payout) error {

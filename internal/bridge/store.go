@@ -113,13 +113,14 @@ func (s *store) cursor() (cursor, bool, error) {
 	return c, ok, err
 }
 
-func (s *store) openSkyCursor() (int64, error) {
-	var h int64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		_, err := getJSON(tx, bucketMeta, keyOpenSky, &h)
+// openSkyCursor is the last OpenSky height scanned for burns; ok is false
+// before the first scan.
+func (s *store) openSkyCursor() (h int64, ok bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		ok, err = getJSON(tx, bucketMeta, keyOpenSky, &h)
 		return err
 	})
-	return h, err
+	return h, ok, err
 }
 
 // nextSeq numbers payouts in the order they were queued.

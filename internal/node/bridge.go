@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -46,7 +47,7 @@ func (n *Node) startBridge(ctx context.Context, cfg config.Config, log *slog.Log
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("bridge: %w", err)
 	}
-	s := &bridgeService{rpc: bc.PolkadotRPC, err: fmt.Errorf("connecting to Polkadot at %s", bc.PolkadotRPC)}
+	s := &bridgeService{rpc: publicURL(bc.PolkadotRPC), err: fmt.Errorf("connecting to Polkadot at %s", publicURL(bc.PolkadotRPC))}
 	n.bridge = s
 	log = log.With("component", "bridge")
 	n.serving.Add(1)
@@ -97,8 +98,9 @@ func (s *bridgeService) run(ctx context.Context, n *Node, op *identity.Account, 
 		return err
 	}
 	bc.ChainID = chainID
+	rpc := n.cfg.Bridge.PolkadotRPC
 	pd, err := retry(ctx, s, log, "reach Polkadot at "+s.rpc, func() (*polkadot.Client, error) {
-		return polkadot.Dial(ctx, polkadot.Options{URL: s.rpc, Asset: bc.Asset, Logger: log})
+		return polkadot.Dial(ctx, polkadot.Options{URL: rpc, Asset: bc.Asset, Logger: log})
 	})
 	if err != nil {
 		return err
@@ -203,4 +205,15 @@ func (s *bridgeService) Anchors(n int) ([]bridge.Anchor, error) {
 		return nil, err
 	}
 	return b.Anchors(n)
+}
+
+// publicURL is the Polkadot node's address as the public status shows it:
+// without credentials, query or fragment, which may carry an API key.
+func publicURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }

@@ -75,3 +75,11 @@ func (l *bridgeLedger) Burns(ctx context.Context, height int64) ([]bridge.Burn, 
 	}
 	return out, nil
 }
+
+func (l *bridgeLedger) Bridged(ctx context.Context) (minted, burned int64, err error) {
+	var s ledger.SupplyView
+	if err := l.c.Query(ctx, ledger.QuerySupply, &s); err != nil {
+		return 0, 0, err
+	}
+	return s.Minted, s.Burned, nil
+}

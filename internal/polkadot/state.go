@@ -83,7 +83,13 @@ func (c *Client) NextNonce(ctx context.Context, who AccountID) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	rt, err := c.runtimeFor(ctx, best.Hash)
+	return c.NonceAt(ctx, who, best.Hash)
+}
+
+// NonceAt returns who's nonce in the state after block at: how many of
+// its transactions that block and those before it included.
+func (c *Client) NonceAt(ctx context.Context, who AccountID, at Hash) (uint64, error) {
+	rt, err := c.runtimeFor(ctx, at)
 	if err != nil {
 		return 0, err
 	}
@@ -91,7 +97,7 @@ func (c *Client) NextNonce(ctx context.Context, who AccountID) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	raw, ok, err := c.storage(ctx, key, best.Hash)
+	raw, ok, err := c.storage(ctx, key, at)
 	if err != nil {
 		return 0, fmt.Errorf("polkadot: nonce of %s: %w", who.Hex(), err)
 	}
