@@ -149,16 +149,17 @@ func TestCLIBridgeOnPolkadot(t *testing.T) {
 	fund(user, dot(100))
 	opStart, userStart := balance(opID), balance(user)
 
-	net, err := devnet.Start(context.Background(), devnet.Options{
+	opts := devnet.Options{
 		Dir: t.TempDir(), Providers: 1, GatewayListen: "127.0.0.1:0", Chain: true,
 		Polkadot: url, AnchorEvery: 5, BridgePeriod: 16, NoAuth: true,
 		Provider: func(_ int, p *config.Provider) { p.PresenceInterval = "200ms" },
 		Logger:   newBridgeLog(t),
-	})
+	}
+	net, err := devnet.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer net.Close()
+	defer func() { net.Close() }()
 	c := api.NewClient(net.URL)
 	status := func() bridge.Status {
 		st, _ := c.BridgeStatus(ctx)
@@ -174,7 +175,9 @@ func TestCLIBridgeOnPolkadot(t *testing.T) {
 	}
 
 	// Deposit $25: the user pays 25 tokens and a fee; OpenSky credits $25.
+	started := time.Now()
 	code, stdout, stderr = cli(t, net.URL, "", "wallet", "deposit", "25", "--timeout", "3m")
+	t.Logf("deposit: sent to credited in %s", time.Since(started).Round(time.Second))
 	if code != 0 || !strings.Contains(stdout, "deposited $25.000000") {
 		st, _ := c.BridgeStatus(ctx)
 		ds, _ := c.BridgeDeposits(ctx, w.Address)
@@ -214,7 +217,9 @@ func TestCLIBridgeOnPolkadot(t *testing.T) {
 
 	// Withdraw $10: OpenSky burns 10, Polkadot pays exactly 10 tokens.
 	before = balance(user)
+	started = time.Now()
 	code, stdout, stderr = cli(t, net.URL, "", "wallet", "withdraw", "10", "--timeout", "4m")
+	t.Logf("withdrawal: burned to paid and final in %s", time.Since(started).Round(time.Second))
 	if code != 0 || !strings.Contains(stdout, "withdrew $10.000000") {
 		t.Fatalf("wallet withdraw: exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -272,6 +277,25 @@ func TestCLIBridgeOnPolkadot(t *testing.T) {
 	}
 	if code, stdout, stderr := cli(t, net.URL, "", "chain", "check"); code != 0 {
 		t.Fatalf("chain check: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+
+	// The gateway restarts on its data: the bridge resumes from its cursor
+	// and credits nothing again.
+	scanned := status().Processed
+	if err := net.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if net, err = devnet.Start(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	c = api.NewClient(net.URL)
+	waitFor(t, 2*time.Minute, "the bridge to scan on after the restart", func() bool {
+		st := status()
+		return st.Reachable && st.Processed > scanned+2
+	})
+	ds, _ = c.BridgeDeposits(ctx, w.Address)
+	if sup, err = c.Supply(ctx); err != nil || sup.Minted != 25*ledger.USD || len(ds) != 2 || openSky() != 10*ledger.USD {
+		t.Fatalf("after a restart: supply %+v (%v), %d deposits, balance %d", sup, err, len(ds), openSky())
 	}
 }
 
