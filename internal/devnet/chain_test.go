@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/opensky-network/opensky/internal/api"
 	"github.com/opensky-network/opensky/internal/executor"
 	"github.com/opensky-network/opensky/internal/gateway"
+	"github.com/opensky-network/opensky/internal/gateway/auth"
 	"github.com/opensky-network/opensky/internal/identity"
 	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/ledger/ledgerclient"
@@ -27,6 +31,13 @@ func devAccount(t *testing.T, uri string) *identity.Account {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// as is ctx acting for the dev account uri, as the gateway does for an
+// authenticated request: a paid job is submitted as its escrow's owner.
+func as(t *testing.T, ctx context.Context, uri string) context.Context {
+	t.Helper()
+	return auth.WithAccount(ctx, devAccount(t, uri).Address())
 }
 
 func balance(t *testing.T, lc *ledgerclient.Client, addr string) int64 {
@@ -74,8 +85,9 @@ func TestPaidJobSettlesOnChain(t *testing.T) {
 	module := upload(t, o, wasmtest.Print(1, "paid for\n"))
 	s := wasmJob(module, 2)
 	s.Replicas = 2
+	asCarol := as(t, ctx, "//Carol")
 
-	if _, err := o.SubmitJob(ctx, s); !errors.Is(err, gateway.ErrPaymentRequired) {
+	if _, err := o.SubmitJob(asCarol, s); !errors.Is(err, gateway.ErrPaymentRequired) {
 		t.Fatalf("a job without escrow: got %v, want payment required", err)
 	}
 
@@ -86,7 +98,7 @@ func TestPaidJobSettlesOnChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Escrow = string(short.Data)
-	if _, err := o.SubmitJob(ctx, s); !errors.Is(err, gateway.ErrPaymentRequired) || !strings.Contains(err.Error(), "expires in") {
+	if _, err := o.SubmitJob(asCarol, s); !errors.Is(err, gateway.ErrPaymentRequired) || !strings.Contains(err.Error(), "expires in") {
 		t.Fatalf("a job on an escrow about to expire: %v", err)
 	}
 	if e, _ := lc.Escrow(ctx, s.Escrow); e.State != ledger.EscrowOpen {
@@ -111,7 +123,17 @@ func TestPaidJobSettlesOnChain(t *testing.T) {
 	supplyBefore := supply(t, lc)
 
 	s.Escrow = escrow
-	j := run(t, o, s)
+	// Escrow IDs are public: nobody else, and nobody unauthenticated, may
+	// spend Carol's.
+	for _, c := range []context.Context{ctx, as(t, ctx, "//Dave")} {
+		if _, err := o.SubmitJob(c, s); !errors.Is(err, gateway.ErrPaymentRequired) {
+			t.Fatalf("a job on someone else's escrow: %v, want payment required", err)
+		}
+	}
+	if e, _ := lc.Escrow(ctx, escrow); e.State != ledger.EscrowOpen {
+		t.Fatalf("a refused job bound the escrow: %+v", e)
+	}
+	j := runAs(t, asCarol, o, s)
 	if j.Phase != api.PhaseCompleted {
 		t.Fatalf("job ended %s (%s: %s)", j.Phase, j.ErrorCode, j.Reason)
 	}
@@ -171,7 +193,7 @@ func TestPaidJobSettlesOnChain(t *testing.T) {
 	if _, _, err := again.Settle(ctx, ledger.MsgSettle{Escrow: escrow, Job: j.ID, Outcome: ledger.OutcomeCompleted}); !errors.Is(err, ledger.ErrConflict) {
 		t.Errorf("second settlement: %v, want a conflict", err)
 	}
-	if _, err := o.SubmitJob(ctx, s); !errors.Is(err, gateway.ErrPaymentRequired) {
+	if _, err := o.SubmitJob(asCarol, s); !errors.Is(err, gateway.ErrPaymentRequired) {
 		t.Errorf("a second job on a settled escrow: %v, want payment required", err)
 	}
 	t.Logf("escrow %s: locked %d, paid %d to %d providers, fee %d, refunded %d", escrow, locked, e.Paid, len(owed), e.Fee, e.Refunded)
@@ -184,6 +206,52 @@ func TestPaidJobSettlesOnChain(t *testing.T) {
 		if p.Reputation.Successes == 0 || p.Score <= 500_000 {
 			t.Errorf("provider %s: reputation %+v after verified work", addr, p.Reputation)
 		}
+	}
+}
+
+// lockedBuffer is a log sink that several goroutines write.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestOpenGatewayOnAChainSpendsNoEscrow: a gateway without
+// authentication on a network that charges warns when it starts, and
+// refuses a job that names an account's escrow, whose ID is public on
+// the chain, without binding it.
+func TestOpenGatewayOnAChainSpendsNoEscrow(t *testing.T) {
+	var logs lockedBuffer
+	net := startNet(t, 1, withChain, func(o *Options) {
+		o.NoAuth = true
+		o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	if !strings.Contains(logs.String(), "gateway authentication is off on a network that charges for jobs") {
+		t.Errorf("no warning at start; the log:\n%s", logs.String())
+	}
+	ctx := context.Background()
+	lc := net.Gateway.Ledger
+	escrow := lockEscrow(t, net, "//Carol")
+	s := wasmJob(upload(t, net.Gateway.Orchestrator, wasmtest.Print(1, "free ride\n")), 1)
+	s.Escrow = escrow
+	_, err := api.NewClient(net.URL).SubmitJob(ctx, s)
+	var ae *api.APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusPaymentRequired || !strings.Contains(ae.Body.Message, "submit it as the account that locked the escrow") {
+		t.Fatalf("an unauthenticated job on Carol's escrow: %v, want 402", err)
+	}
+	if e, err := lc.Escrow(ctx, escrow); err != nil || e.State != ledger.EscrowOpen || e.Job != "" {
+		t.Fatalf("escrow after the refusal: %+v (%v)", e, err)
 	}
 }
 
@@ -250,7 +318,7 @@ func TestThreeValidatorsAgree(t *testing.T) {
 	s := wasmJob(upload(t, o, wasmtest.Print(1, "three validators\n")), 1)
 	s.Replicas = 2
 	s.Escrow = string(r.Data)
-	j := run(t, o, s)
+	j := runAs(t, as(t, ctx, "//Erin"), o, s)
 	if j.Phase != api.PhaseCompleted {
 		t.Fatalf("job ended %s (%s: %s)", j.Phase, j.ErrorCode, j.Reason)
 	}
@@ -351,7 +419,7 @@ func TestLiarIsSlashedAndConsumerCompensated(t *testing.T) {
 	s := wasmJob(upload(t, o, wasmtest.Print(1, "the honest answer\n")), 1)
 	s.Replicas = 3
 	s.Escrow = string(r.Data)
-	j := run(t, o, s)
+	j := runAs(t, as(t, ctx, "//Frank"), o, s)
 	j = waitSettled(t, o, j.ID)
 	e, err := lc.Escrow(ctx, s.Escrow)
 	if err != nil || e.State != ledger.EscrowSettled {

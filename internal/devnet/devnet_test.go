@@ -70,7 +70,14 @@ func wasmJob(module string, shards int) spec.Job {
 // run submits a job and waits for its terminal record.
 func run(t *testing.T, o *orchestrator.Orchestrator, s spec.Job) *api.Job {
 	t.Helper()
-	j, err := o.SubmitJob(context.Background(), s)
+	return runAs(t, context.Background(), o, s)
+}
+
+// runAs submits s with ctx, which carries the account it is submitted as
+// (a paid job must be its escrow owner's), and waits until it ends.
+func runAs(t *testing.T, ctx context.Context, o *orchestrator.Orchestrator, s spec.Job) *api.Job {
+	t.Helper()
+	j, err := o.SubmitJob(ctx, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,6 +335,8 @@ func TestOrchestratorRestartLosesNoJob(t *testing.T) {
 	o := net.Gateway.Orchestrator
 	s := wasmJob(upload(t, o, mod), 1)
 	s.Args = []string{"400"} // long enough to still run across the restart
+	// and allowed plenty of time for it on a machine loaded by other tests
+	s.Resources.Timeout = spec.Duration(2 * time.Minute)
 	j, err := o.SubmitJob(context.Background(), s)
 	if err != nil {
 		t.Fatal(err)

@@ -128,7 +128,7 @@ func lockEscrow(t *testing.T, net *Network, consumer string) string {
 func TestKilledProviderTaskCompletesElsewhere(t *testing.T) {
 	net := startNet(t, 3, withChain)
 	o := net.Gateway.Orchestrator
-	j, err := o.SubmitJob(context.Background(), paidJob(t, net, "//Dave"))
+	j, err := o.SubmitJob(as(t, context.Background(), "//Dave"), paidJob(t, net, "//Dave"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,12 +226,12 @@ func TestKilledProviderProcessTaskCompletesElsewhere(t *testing.T) {
 	blocker.Resources.CPU, blocker.Resources.Timeout = 2000, spec.Duration(10*time.Minute)
 	blocker.Constraints = []string{"index=0"}
 	blocker.Escrow = lockEscrow(t, net, "//Ferdie")
-	b, err := o.SubmitJob(ctx, blocker)
+	b, err := o.SubmitJob(as(t, ctx, "//Ferdie"), blocker)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitPhase(t, o, b.ID, api.PhaseRunning)
-	j, err := o.SubmitJob(ctx, paidJob(t, net, "//Eve"))
+	j, err := o.SubmitJob(as(t, ctx, "//Eve"), paidJob(t, net, "//Eve"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,12 +12,13 @@ import (
 	"github.com/opensky-network/opensky/internal/spec"
 )
 
-// A job names the escrow that pays for it. The orchestrator checks that
-// the escrow can pay (its arbiter, state, amount and expiry), but an
-// escrow's owner is only its payer: with authentication on, the gateway
-// makes sure the account that submits a job owns the escrow it names, so
-// that nobody can spend another account's escrow by naming its ID. The
-// API and the web interface's submit form both submit through
+// A job names the escrow that pays for it. Escrow IDs and owners are
+// public on the chain, so nobody may spend another account's escrow by
+// naming its ID. The orchestrator keeps that rule: it refuses a paid job
+// with no authenticated account, or whose escrow another account locked,
+// whatever its caller checked. With authentication on, the gateway also
+// checks the owner before it submits, to answer with what to do about it.
+// The API and the web interface's submit form both submit through
 // checkedSubmit.
 
 // escrowOwnerHint tells the caller what to do about an escrow that is
@@ -39,6 +40,8 @@ func (e *escrowNotOwned) Unwrap() error { return ErrPaymentRequired }
 // checkEscrowOwner refuses, with authentication on and a chain, a job
 // whose escrow the authenticated account does not own. An escrow the
 // chain does not know is left to the orchestrator, which explains it.
+// Without authentication it checks nothing: the orchestrator refuses a
+// paid job that has no account.
 func (s *Server) checkEscrowOwner(ctx context.Context, j *spec.Job) error {
 	if s.auth == nil || s.chain == nil || j.Escrow == "" {
 		return nil

@@ -246,6 +246,12 @@ func (n *Node) startGateway(ctx context.Context, cfg config.Config, log *slog.Lo
 		return err
 	}
 	gopts = append(gopts, authOpts...)
+	if n.Ledger != nil && !cfg.Gateway.Auth.Enabled {
+		// Every job on a chain is paid from its submitter's escrow, and
+		// without authentication no request has a submitter.
+		log.Warn("gateway authentication is off on a network that charges for jobs: every job will be refused with 402, since no request is authenticated as the account that locked its escrow",
+			"component", "gateway", "fix", "set gateway.auth.enabled: true (OPENSKY_GATEWAY_AUTH_ENABLED=true)")
+	}
 	ln, err := net.Listen("tcp", cfg.Gateway.Listen)
 	if err != nil {
 		closeAuth()

@@ -43,9 +43,17 @@ type Payments interface {
 // hold checks that the escrow named by the spec can pay for the job and
 // binds it to the job on the chain. It returns the job's payment record
 // and the most its tasks may cost together.
-func (o *Orchestrator) hold(ctx context.Context, s *spec.Job, jobID string) (*api.Payment, int64, error) {
+//
+// owner is the account the job is submitted as. Escrow IDs and their
+// owners are public on the chain, so an escrow pays only for its own
+// owner's jobs, and a job with no authenticated owner is paid by nobody:
+// this is the one place that rule is kept, whatever the caller checked.
+func (o *Orchestrator) hold(ctx context.Context, s *spec.Job, jobID, owner string) (*api.Payment, int64, error) {
 	escrow, maxPrice := s.Escrow, int64(s.MaxPrice)
 	pay := o.cfg.Payments
+	if owner == "" {
+		return nil, 0, fmt.Errorf("%w: this network charges for jobs: submit it as the account that locked the escrow (a signed request or an API token)", gateway.ErrPaymentRequired)
+	}
 	if escrow == "" {
 		return nil, 0, fmt.Errorf("%w: this network charges for jobs and the spec names no escrow", gateway.ErrPaymentRequired)
 	}
@@ -57,6 +65,9 @@ func (o *Orchestrator) hold(ctx context.Context, s *spec.Job, jobID string) (*ap
 		return nil, 0, fmt.Errorf("read escrow %s: %w: %w", escrow, gateway.ErrUnavailable, err)
 	}
 	switch {
+	case e.Owner != owner:
+		return nil, 0, fmt.Errorf("%w: escrow %s was locked by account %s, not by %s, which submits the job: a job is paid only from its submitter's escrow",
+			gateway.ErrPaymentRequired, escrow, e.Owner, owner)
 	case e.Arbiter != pay.Arbiter():
 		return nil, 0, fmt.Errorf("%w: escrow %s names arbiter %s, this gateway is %s", gateway.ErrPaymentRequired, escrow, e.Arbiter, pay.Arbiter())
 	case e.State != ledger.EscrowOpen:

@@ -34,7 +34,9 @@ func taskID(jobID string, shard, replica int) string {
 
 // SubmitJob accepts a job. The spec is defaulted and validated again here:
 // the orchestrator never trusts its caller to have done it. The account
-// the gateway authenticated (gateway.AccountFrom(ctx)) owns the job.
+// the gateway authenticated (gateway.AccountFrom(ctx)) owns the job; on a
+// network that charges, only that account's escrow may pay for it, and a
+// job without an account is refused.
 func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, error) {
 	o.serving.RLock()
 	closed := o.closed
@@ -59,7 +61,7 @@ func (o *Orchestrator) SubmitJob(ctx context.Context, s spec.Job) (*api.Job, err
 		// The escrow is bound to the job before the job exists: a job
 		// that is never stored leaves an assigned escrow, which its owner
 		// gets back when it expires.
-		pay, maxPrice, err := o.hold(ctx, &s, j.ID)
+		pay, maxPrice, err := o.hold(ctx, &s, j.ID, j.Owner)
 		if err != nil {
 			return nil, err
 		}

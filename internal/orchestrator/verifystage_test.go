@@ -12,6 +12,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 
 	"github.com/opensky-network/opensky/internal/api"
+	"github.com/opensky-network/opensky/internal/gateway/auth"
 	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/p2p"
 	"github.com/opensky-network/opensky/internal/p2p/wire"
@@ -80,7 +81,7 @@ func runSpec(t *testing.T, o *Orchestrator, edit func(s *spec.Job)) *api.Job {
 	if edit != nil {
 		edit(&s)
 	}
-	j, err := o.SubmitJob(ctx, s)
+	j, err := o.SubmitJob(auth.WithAccount(ctx, consumer), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,6 +295,10 @@ func TestUncheckableShardFailsUnverified(t *testing.T) {
 	}
 }
 
+// consumer is the account runSpec submits as, and the owner of
+// fakeChain's escrows.
+const consumer = "5Consumer"
+
 // fakeChain is Payments for tests: escrows that always hold enough, and a
 // registry whose scores the test sets.
 type fakeChain struct {
@@ -310,13 +315,17 @@ func newFakeChain() *fakeChain {
 	return &fakeChain{scores: map[string]float64{}, escrows: map[string]*ledger.Escrow{}, settled: map[string]ledger.MsgSettle{}}
 }
 
-func (f *fakeChain) escrow() string {
+// escrow locks an escrow of consumer's.
+func (f *fakeChain) escrow() string { return f.escrowOf(consumer) }
+
+// escrowOf locks an escrow owned by owner.
+func (f *fakeChain) escrowOf(owner string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.next++
 	sum := sha256.Sum256(fmt.Append(nil, f.next))
 	id := fmt.Sprintf("e-%x", sum[:16])
-	f.escrows[id] = &ledger.Escrow{ID: id, Arbiter: f.Arbiter(), Amount: 1_000_000_000, State: ledger.EscrowOpen, ExpiresAt: 1 << 40}
+	f.escrows[id] = &ledger.Escrow{ID: id, Owner: owner, Arbiter: f.Arbiter(), Amount: 1_000_000_000, State: ledger.EscrowOpen, ExpiresAt: 1 << 40}
 	return id
 }
 

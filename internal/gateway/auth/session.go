@@ -29,14 +29,20 @@ func SessionCookieName(host string) string {
 }
 
 // SessionToken returns the token in r's session cookie, "" when there is
-// none or it does not have a token's form.
+// none, when it does not have a token's form, or when r carries more than
+// one cookie of the session's name. Browsers keep cookies apart by host
+// but not by port or scheme, and send every cookie whose path matches,
+// those with longer paths first: a page on the same host at another port
+// can set a second session cookie with a longer path to have its own
+// token read in place of the gateway's. The request cannot tell which of
+// the two the gateway set, so it has no session.
 func SessionToken(r *http.Request) string {
-	c, err := r.Cookie(SessionCookieName(r.Host))
-	if err != nil {
+	cs := r.CookiesNamed(SessionCookieName(r.Host))
+	if len(cs) != 1 {
 		return ""
 	}
-	if _, _, err := ParseToken(c.Value); err != nil {
+	if _, _, err := ParseToken(cs[0].Value); err != nil {
 		return ""
 	}
-	return c.Value
+	return cs[0].Value
 }

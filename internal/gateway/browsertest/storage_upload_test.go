@@ -145,13 +145,23 @@ func TestBrowserUploadAndDownload(t *testing.T) {
 		t.Fatalf("the Go side reads back %d bytes (%v), not the file", back.Len(), err)
 	}
 
-	// The key file the page offers names the object and holds the key.
+	// The key file the page offers names the object and holds the key;
+	// the page revokes its blob: URL once the download has started.
 	dir := p.downloadTo()
+	eval[bool](p, `(() => {
+		const made = window.keyFileMade = [], gone = window.keyFileRevoked = [];
+		const create = URL.createObjectURL, revoke = URL.revokeObjectURL;
+		URL.createObjectURL = b => { const u = create.call(URL, b); made.push(u); return u; };
+		URL.revokeObjectURL = u => { gone.push(u); revoke.call(URL, u); };
+		return true;
+	})()`)
 	run(p, "save the key file", chromedp.Click(chromedp.CSS("#upload-keyfile")))
 	keyFile := string(waitFile(t, dir, name+".opensky-key.txt", -1, actionTimeout))
 	if !strings.Contains(keyFile, "object: "+cid) || !strings.Contains(keyFile, "key: "+keyText) || !strings.Contains(keyFile, "keep it as safe as the file") {
 		t.Errorf("key file:\n%s", keyFile)
 	}
+	p.waitUntil("the key file's URL revoked", `window.keyFileMade.length === 1 && window.keyFileRevoked.includes(window.keyFileMade[0]) &&
+		!document.getElementById("upload-keyfile").href.startsWith("blob:")`, actionTimeout)
 	keyPath := filepath.Join(dir, name+".opensky-key.txt")
 
 	// The object's page opens it with the key, in the browser.

@@ -41,6 +41,34 @@
     return (i === 0 ? String(n) : n.toFixed(1)) + " " + units[i];
   }
 
+  // The key file is a Blob offered at a blob: URL that lives only while
+  // a click saves it: made on the click, revoked once the browser has
+  // started the download (a blob: URL is resolved when the download
+  // starts), and revoked when the page is left, so that no URL keeps the
+  // key reachable after it was used.
+  var keyLink = $("upload-keyfile"), keyFileBlob = null, keyFileURL = null;
+  var keyFileURLLife = 1000; // milliseconds after the click
+
+  function revokeKeyFile() {
+    if (keyFileURL) {
+      URL.revokeObjectURL(keyFileURL);
+      keyFileURL = null;
+      keyLink.href = "#";
+    }
+  }
+
+  keyLink.addEventListener("click", function (ev) {
+    revokeKeyFile();
+    if (!keyFileBlob) {
+      ev.preventDefault();
+      return;
+    }
+    keyFileURL = URL.createObjectURL(keyFileBlob);
+    keyLink.href = keyFileURL; // read by the click's default action, which follows this handler
+    setTimeout(revokeKeyFile, keyFileURLLife);
+  });
+  window.addEventListener("pagehide", revokeKeyFile);
+
   function fail(msg) {
     errorBox.textContent = msg;
     errorBox.hidden = false;
@@ -111,6 +139,8 @@
     fileInput.disabled = true;
     progress.hidden = false;
     done.hidden = true;
+    revokeKeyFile();
+    keyFileBlob = null;
     var sealBar = $("seal-bar"), sealText = $("seal-text"), sendBar = $("send-bar"), sendText = $("send-text");
     step(sealBar, sealText, 0, file.size, "Encrypted");
     step(sendBar, sendText, 0, file.size, "Uploaded");
@@ -151,9 +181,8 @@
       link.href = "/storage/" + encodeURIComponent(obj.cid);
       link.textContent = obj.cid;
       $("upload-key").value = seal.keyText(key);
-      var keyFile = $("upload-keyfile");
-      keyFile.href = URL.createObjectURL(new Blob([seal.keyFile(key, obj.cid, name)], { type: "text/plain" }));
-      keyFile.download = (name.replace(/[^A-Za-z0-9._-]+/g, "_") || "object") + ".opensky-key.txt";
+      keyFileBlob = new Blob([seal.keyFile(key, obj.cid, name)], { type: "text/plain" });
+      keyLink.download = (name.replace(/[^A-Za-z0-9._-]+/g, "_") || "object") + ".opensky-key.txt";
       done.hidden = false;
       fileInput.disabled = false;
       fileInput.value = "";
