@@ -63,7 +63,8 @@ type Options struct {
 	// Polkadot, with Chain, runs the Polkadot bridge on the gateway against
 	// the Polkadot node at this HTTP RPC address, moving its native token
 	// (one whole token for a dollar), with the development key //Bridge as
-	// operator: that account must hold a little of the token for fees.
+	// operator. On a development chain //Alice gives it 10 tokens for fees
+	// when it has less than one.
 	Polkadot string
 	// AnchorEvery is how often the bridge anchors the chain, in blocks
 	// (default 100).
@@ -156,6 +157,11 @@ func Start(ctx context.Context, opts Options) (_ *Network, err error) {
 		return n, fmt.Errorf("devnet: gateway node: %w", err)
 	}
 	n.URL = n.Gateway.APIURL
+	if opts.Polkadot != "" && opts.Chain {
+		if err := fundBridgeFees(ctx, n.URL, opts.Polkadot, n.Gateway.ChainNode.ChainID(), log); err != nil {
+			log.Warn("the bridge account has no Polkadot fees: its transactions will wait until it has some", "err", err)
+		}
+	}
 	for i := 1; i <= opts.Validators && opts.Chain; i++ {
 		vc := validatorOnly(validatorDir(n.Dir, i), genesis, listen[i], others(peers, i))
 		v, err := node.Start(ctx, vc, log.With("node", fmt.Sprintf("validator-%d", i)))
