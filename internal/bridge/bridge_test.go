@@ -137,12 +137,28 @@ func TestDepositCreditedOnceOnlyAfterFinality(t *testing.T) {
 	if len(ds) != 1 || ds[0].State != DepositCredited || ds[0].USD != 5_000_000 || ds[0].From != e.alice.Address() {
 		t.Fatalf("deposits %+v", ds)
 	}
-	// Restarts, more blocks, and a state file that lost its cursor (the
-	// ledger still refuses the same ref) never credit it again.
+	// Restarts, more blocks, and a state file restored from before the
+	// deposit (cursor behind it, no record of it) never credit it again:
+	// the bridge sees it anew, and the ledger refuses the same ref.
 	e.restart()
 	e.settle(3)
+	back := ds[0].Block - 1
+	err := e.b.st.update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketDeposits).Delete([]byte(ds[0].Ref)); err != nil {
+			return err
+		}
+		return putJSON(tx, bucketMeta, keyCursor, cursor{Number: back, Hash: hexHash(e.pd.blocks[back].hash)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.restart()
+	e.settle(2)
 	if got := e.led.balance(e.alice.Address()); got != 5_000_000 || len(e.led.minted) != 1 {
 		t.Fatalf("balance %d, %d mints after restart", got, len(e.led.minted))
+	}
+	if ds := e.deposits(); len(ds) != 1 || ds[0].State != DepositCredited {
+		t.Fatalf("deposits after the rewind %+v", ds)
 	}
 }
 
