@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -26,6 +27,18 @@ func bridgeStatus(ctx context.Context, c *api.Client) (bridge.Status, error) {
 		}
 	}
 	return st, err
+}
+
+// changeLine returns a function that prints a line of progress on w only
+// when it differs from the last one, for commands that poll.
+func changeLine(w io.Writer) func(string) {
+	last := ""
+	return func(s string) {
+		if s != last {
+			fmt.Fprintln(w, s)
+			last = s
+		}
+	}
 }
 
 // dialPolkadot connects to the Polkadot node at url, or to the one the

@@ -50,13 +50,9 @@ next to PATH, which replaces PATH only at the end.`,
 			if _, err := os.Lstat(out); err == nil && !force {
 				return fmt.Errorf("%s exists: choose another -o PATH or pass --force", out)
 			}
-			acct, err := loadWallet(g, f.wallet)
+			key, err := objectKey(g, f.wallet, obj)
 			if err != nil {
 				return err
-			}
-			key, err := seal.UnwrapKey(acct, obj.WrappedKey)
-			if err != nil {
-				return fmt.Errorf("the object's key does not open with wallet %q (%s): %w", f.wallet, acct.Address(), err)
 			}
 			bar := newProgress(cmd.ErrOrStderr(), "downloading", obj.Size)
 			if err := downloadObject(ctx, c, obj, key, out, dir, bar.Set); err != nil {
@@ -143,4 +139,17 @@ func downloadObject(ctx context.Context, c *api.Client, obj *api.StoredObject, k
 		return fmt.Errorf("get %s: %w (nothing was written to %s)", obj.CID, err, out)
 	}
 	return nil
+}
+
+// objectKey unwraps a stored object's content key with the wallet.
+func objectKey(g *globals, wallet string, obj *api.StoredObject) (seal.Key, error) {
+	acct, err := loadWallet(g, wallet)
+	if err != nil {
+		return seal.Key{}, err
+	}
+	key, err := seal.UnwrapKey(acct, obj.WrappedKey)
+	if err != nil {
+		return seal.Key{}, fmt.Errorf("the object's key does not open with wallet %q (%s): %w", wallet, acct.Address(), err)
+	}
+	return key, nil
 }

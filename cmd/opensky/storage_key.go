@@ -31,13 +31,9 @@ do not keep it where others can see it.`,
 			if err != nil {
 				return err
 			}
-			acct, err := loadWallet(g, f.wallet)
+			key, err := objectKey(g, f.wallet, obj)
 			if err != nil {
 				return err
-			}
-			key, err := seal.UnwrapKey(acct, obj.WrappedKey)
-			if err != nil {
-				return fmt.Errorf("the object's key does not open with wallet %q (%s): %w", f.wallet, acct.Address(), err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "warning: anyone with this key and access to %s can read it; keep it as safe as the object itself\n", cid)
 			_, err = fmt.Fprintln(cmd.OutOrStdout(), base64.RawURLEncoding.EncodeToString(key[:]))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/big"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -55,7 +54,10 @@ than a micro-dollar, is not credited: the bridge sends it back.`,
 				return err
 			}
 			defer pd.Close()
-			amount := planck(usd, pd.Asset().Decimals)
+			amount, err := bridge.Planck(usd, pd.Asset().Decimals)
+			if err != nil {
+				return err
+			}
 			me := polkadot.AccountID(acct.PublicKey())
 			bal, err := pd.Balance(ctx, me, polkadot.Hash{})
 			if err != nil {
@@ -105,12 +107,6 @@ than a micro-dollar, is not credited: the bridge sends it back.`,
 	return cmd
 }
 
-// planck is usd in the smallest unit of an asset with decimals places.
-func planck(usd int64, decimals int) *big.Int {
-	f := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(decimals-6)), nil)
-	return f.Mul(f, big.NewInt(usd))
-}
-
 // awaitDeposit waits until the bridge has seen the deposit sub and
 // credited it, reporting progress on w. A deposit the bridge refused, or
 // a transaction that was not included before its era ended, is an error.
@@ -119,13 +115,7 @@ func awaitDeposit(ctx context.Context, c *api.Client, addr string, before []brid
 	for _, d := range before {
 		known[d.Ref] = true
 	}
-	last := ""
-	say := func(s string) {
-		if s != last {
-			fmt.Fprintln(w, s)
-			last = s
-		}
-	}
+	say := changeLine(w)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {

@@ -89,7 +89,7 @@ on OpenSky.`,
 // Polkadot or refused, reporting each change on w.
 func awaitWithdrawal(ctx context.Context, c *api.Client, tx string, w io.Writer) (bridge.Payout, error) {
 	tx = strings.ToLower(tx)
-	last := ""
+	say := changeLine(w)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -110,10 +110,7 @@ func awaitWithdrawal(ctx context.Context, c *api.Client, tx string, w io.Writer)
 				line = fmt.Sprintf("%s: %s ...", p.State, p.Reason)
 			}
 		}
-		if line != last {
-			fmt.Fprintln(w, line)
-			last = line
-		}
+		say(line)
 		select {
 		case <-ctx.Done():
 			return p, fmt.Errorf("gave up waiting for the payout: %w (it goes on: see 'opensky bridge status')", ctx.Err())

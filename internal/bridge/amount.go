@@ -27,6 +27,17 @@ func (s scale) planck(usd int64) *big.Int {
 	return new(big.Int).Mul(big.NewInt(usd), s.factor)
 }
 
+// Planck is usd (micro-USD) in the smallest unit of an asset with
+// decimals places, one whole token being one dollar: what a deposit of usd
+// must transfer.
+func Planck(usd int64, decimals int) (*big.Int, error) {
+	s, err := newScale(decimals)
+	if err != nil {
+		return nil, err
+	}
+	return s.planck(usd), nil
+}
+
 var errPrecision = errors.New("the amount is finer than a micro-dollar")
 
 // usd is an amount of the asset in micro-USD; it must be exact and fit.

@@ -8,10 +8,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-var (
-	keyLastAnchor    = []byte("last-anchor")    // height of the last anchor queued
-	keyPendingAnchor = []byte("pending-anchor") // payout ID of the last anchor queued
-)
+// keyLastAnchor holds the payout ID of the last anchor queued.
+var keyLastAnchor = []byte("last-anchor")
 
 // queueAnchor queues an anchor of the latest OpenSky block once AnchorEvery
 // blocks have passed since the last one, unless the last one is still on
@@ -25,18 +23,16 @@ func (b *Bridge) queueAnchor(ctx context.Context) error {
 		return err
 	}
 	err = b.st.update(func(tx *bolt.Tx) error {
-		var last int64
-		if _, err := getJSON(tx, bucketMeta, keyLastAnchor, &last); err != nil {
-			return err
-		}
-		if height-last < b.cfg.AnchorEvery {
-			return nil
-		}
-		if id := tx.Bucket(bucketMeta).Get(keyPendingAnchor); id != nil {
-			var p Payout
-			if ok, err := getJSON(tx, bucketPayouts, id, &p); err != nil || (ok && p.State != PayoutDone && p.State != PayoutRefused) {
+		if id := tx.Bucket(bucketMeta).Get(keyLastAnchor); id != nil {
+			var last Payout
+			if _, err := getJSON(tx, bucketPayouts, id, &last); err != nil {
 				return err
 			}
+			if height-last.Height < b.cfg.AnchorEvery || (last.State != PayoutDone && last.State != PayoutRefused) {
+				return nil
+			}
+		} else if height < b.cfg.AnchorEvery {
+			return nil
 		}
 		now := b.cfg.Now()
 		h := hex.EncodeToString(hash)
@@ -46,10 +42,7 @@ func (b *Bridge) queueAnchor(ctx context.Context) error {
 			return err
 		}
 		b.log.Info("anchor queued", "height", height, "hash", h)
-		if err := tx.Bucket(bucketMeta).Put(keyPendingAnchor, []byte(p.ID)); err != nil {
-			return err
-		}
-		return putJSON(tx, bucketMeta, keyLastAnchor, height)
+		return tx.Bucket(bucketMeta).Put(keyLastAnchor, []byte(p.ID))
 	})
 	if err != nil {
 		return &fatalError{err}

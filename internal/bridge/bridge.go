@@ -128,7 +128,7 @@ func New(cfg Config, pd Polkadot, led Ledger) (*Bridge, error) {
 	}
 	b := &Bridge{cfg: cfg, pd: pd, led: led, st: st, scale: sc,
 		account: polkadot.AccountID(cfg.Operator.PublicKey()), log: cfg.Logger}
-	id := identityRecord{ChainID: cfg.ChainID, Genesis: hexHash(pd.Genesis()), Account: b.Account()}
+	id := identityRecord{ChainID: cfg.ChainID, Genesis: pd.Genesis().Hex(), Account: b.Account()}
 	if err := st.bind(id); err != nil {
 		st.close()
 		return nil, err

@@ -147,7 +147,7 @@ func TestDepositCreditedOnceOnlyAfterFinality(t *testing.T) {
 		if err := tx.Bucket(bucketDeposits).Delete([]byte(ds[0].Ref)); err != nil {
 			return err
 		}
-		return putJSON(tx, bucketMeta, keyCursor, cursor{Number: back, Hash: hexHash(e.pd.blocks[back].hash)})
+		return putJSON(tx, bucketMeta, keyCursor, cursor{Number: back, Hash: e.pd.blocks[back].hash.Hex()})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +215,7 @@ func TestReorgBeforeFinalityNeverCredits(t *testing.T) {
 	e.deposit(e.alice, wnd(7), DepositMemo(testChain, e.alice.Address()))
 	e.settle(2)
 	ds := e.deposits()
-	if got := e.led.balance(e.alice.Address()); got != 7_000_000 || len(ds) != 1 || !strings.Contains(ds[0].Ref, hexHash(e.pd.blocks[ds[0].Block].hash)) {
+	if got := e.led.balance(e.alice.Address()); got != 7_000_000 || len(ds) != 1 || !strings.Contains(ds[0].Ref, e.pd.blocks[ds[0].Block].hash.Hex()) {
 		t.Fatalf("balance %d, deposits %+v", got, ds)
 	}
 }

@@ -11,7 +11,7 @@ func (b *Bridge) Status() (Status, error) {
 	h := b.health
 	b.mu.Unlock()
 	s := Status{Account: b.Account(), Asset: b.cfg.Asset.String(), Decimals: b.cfg.Asset.Decimals,
-		Genesis: hexHash(b.pd.Genesis()), ChainID: b.cfg.ChainID, Reachable: h.reachable,
+		Genesis: b.pd.Genesis().Hex(), ChainID: b.cfg.ChainID, Reachable: h.reachable,
 		LastError: h.lastErr, Finalized: h.finalized, AnchorEvery: b.cfg.AnchorEvery,
 		Confirmation: "Polkadot finality (GRANDPA)"}
 	if !h.reachable {

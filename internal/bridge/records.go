@@ -1,7 +1,6 @@
 package bridge
 
 import (
-	"encoding/hex"
 	"strconv"
 	"time"
 
@@ -154,7 +153,5 @@ type Status struct {
 
 // refOf names a deposit by the Transfer event that made it.
 func refOf(h polkadot.Hash, event uint32) string {
-	return "dot:" + hexHash(h) + ":" + strconv.FormatUint(uint64(event), 10)
+	return "dot:" + h.Hex() + ":" + strconv.FormatUint(uint64(event), 10)
 }
-
-func hexHash(h polkadot.Hash) string { return "0x" + hex.EncodeToString(h[:]) }

@@ -24,7 +24,7 @@ func (b *Bridge) scan(ctx context.Context, fin polkadot.Head) (cursor, error) {
 	if !ok {
 		// A new bridge starts at the finalized head: its account has seen
 		// nothing before it existed.
-		cur = cursor{Number: fin.Number, Hash: hexHash(fin.Hash)}
+		cur = cursor{Number: fin.Number, Hash: fin.Hash.Hex()}
 		err := b.st.update(func(tx *bolt.Tx) error { return putJSON(tx, bucketMeta, keyCursor, cur) })
 		if err != nil {
 			return cur, &fatalError{err}
@@ -41,8 +41,8 @@ func (b *Bridge) scan(ctx context.Context, fin polkadot.Head) (cursor, error) {
 		if err != nil {
 			return cur, err
 		}
-		if hexHash(h) != cur.Hash {
-			return cur, &fatalError{fmt.Errorf("polkadot block %d is now %s, but the bridge scanned it as %s when it was final: this is not the chain the bridge watched", cur.Number, hexHash(h), cur.Hash)}
+		if h.Hex() != cur.Hash {
+			return cur, &fatalError{fmt.Errorf("polkadot block %d is now %s, but the bridge scanned it as %s when it was final: this is not the chain the bridge watched", cur.Number, h.Hex(), cur.Hash)}
 		}
 	}
 	for n := cur.Number + 1; n <= fin.Number && n <= cur.Number+uint64(b.cfg.BlocksPerRound); {
@@ -54,7 +54,7 @@ func (b *Bridge) scan(ctx context.Context, fin polkadot.Head) (cursor, error) {
 		if err != nil {
 			return cur, fmt.Errorf("events of block %d: %w", n, err)
 		}
-		next := cursor{Number: n, Hash: hexHash(h)}
+		next := cursor{Number: n, Hash: h.Hex()}
 		err = b.st.update(func(tx *bolt.Tx) error {
 			if err := b.block(tx, n, h, evs); err != nil {
 				return err
@@ -123,7 +123,7 @@ func (b *Bridge) deposit(tx *bolt.Tx, n uint64, h polkadot.Hash, e polkadot.Even
 	}
 	from := identity.AddressOf(e.From)
 	now := b.cfg.Now()
-	d := Deposit{Ref: ref, Block: n, BlockHash: hexHash(h), Extrinsic: e.Extrinsic, Event: e.Index,
+	d := Deposit{Ref: ref, Block: n, BlockHash: h.Hex(), Extrinsic: e.Extrinsic, Event: e.Index,
 		From: from, Amount: e.Amount.String(), Seen: now, Updated: now}
 	want, fees := memoHash(DepositMemo(b.cfg.ChainID, from)), memoHash(FeesMemo(b.cfg.ChainID))
 	var memo, other bool
@@ -178,7 +178,7 @@ func (b *Bridge) refund(tx *bolt.Tx, d *Deposit) error {
 
 // landed marks the payout or anchor whose remark the bridge account made.
 func (b *Bridge) landed(tx *bolt.Tx, n uint64, h polkadot.Hash, e polkadot.Event) error {
-	id := tx.Bucket(bucketMemos).Get([]byte(hexHash(e.RemarkHash)))
+	id := tx.Bucket(bucketMemos).Get([]byte(e.RemarkHash.Hex()))
 	if id == nil {
 		return nil // not one of ours (or made by hand with the operator key)
 	}
@@ -190,7 +190,7 @@ func (b *Bridge) landed(tx *bolt.Tx, n uint64, h polkadot.Hash, e polkadot.Event
 		return nil
 	}
 	p.State, p.Reason, p.Updated = PayoutDone, "", b.cfg.Now()
-	p.Block, p.BlockHash, p.Extrinsic, p.Event = n, hexHash(h), e.Extrinsic, e.Index
+	p.Block, p.BlockHash, p.Extrinsic, p.Event = n, h.Hex(), e.Extrinsic, e.Index
 	b.log.Info("bridge transaction final", "id", p.ID, "block", n)
 	if err := putJSON(tx, bucketPayouts, id, p); err != nil {
 		return err
@@ -198,7 +198,7 @@ func (b *Bridge) landed(tx *bolt.Tx, n uint64, h polkadot.Hash, e polkadot.Event
 	switch p.Kind {
 	case PayoutAnchor:
 		a := Anchor{Height: p.Height, Hash: p.Hash, ChainID: b.cfg.ChainID, Memo: p.Memo, Block: n,
-			BlockHash: hexHash(h), Extrinsic: e.Extrinsic, Event: e.Index, Signer: b.Account()}
+			BlockHash: h.Hex(), Extrinsic: e.Extrinsic, Event: e.Index, Signer: b.Account()}
 		return putJSON(tx, bucketAnchors, heightKey(p.Height), a)
 	case PayoutRefund:
 		ref := strings.TrimPrefix(p.ID, "refund:")

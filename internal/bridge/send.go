@@ -62,7 +62,7 @@ func (b *Bridge) send(ctx context.Context, fin polkadot.Head, cur cursor) error 
 	if err := b.save(&p); err != nil {
 		return err
 	}
-	sub, err := b.submit(ctx, &p, p.Nonce)
+	sub, err := b.submit(ctx, &p)
 	if err != nil {
 		if errors.Is(err, polkadot.ErrUnavailable) || errors.Is(err, polkadot.ErrRPC) {
 			// The node may have taken it (a lost answer) or may hold an
@@ -78,13 +78,13 @@ func (b *Bridge) send(ctx context.Context, fin polkadot.Head, cur cursor) error 
 		p.NonceSet = false
 		return b.refused(&p, "it cannot be sent: "+err.Error())
 	}
-	p.Tx, p.Expires, p.Reason = hexHash(sub.Hash), sub.Expires, ""
+	p.Tx, p.Expires, p.Reason = sub.Hash.Hex(), sub.Expires, ""
 	b.log.Info("bridge transaction sent", "id", p.ID, "tx", p.Tx, "nonce", p.Nonce, "expires", sub.Expires)
 	return b.save(&p)
 }
 
-func (b *Bridge) submit(ctx context.Context, p *Payout, nonce uint64) (polkadot.Submitted, error) {
-	opts := polkadot.TxOptions{Nonce: &nonce, Period: b.cfg.Period}
+func (b *Bridge) submit(ctx context.Context, p *Payout) (polkadot.Submitted, error) {
+	opts := polkadot.TxOptions{Nonce: &p.Nonce, Period: b.cfg.Period}
 	if p.Kind == PayoutAnchor {
 		return b.pd.SubmitRemark(ctx, b.cfg.Operator, []byte(p.Memo), opts)
 	}

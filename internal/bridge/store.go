@@ -148,7 +148,7 @@ func queuePayout(tx *bolt.Tx, p *Payout) (bool, error) {
 		return false, err
 	}
 	h := memoHash(p.Memo)
-	return true, tx.Bucket(bucketMemos).Put([]byte(hexHash(h)), []byte(p.ID))
+	return true, tx.Bucket(bucketMemos).Put([]byte(h.Hex()), []byte(p.ID))
 }
 
 func (s *store) update(fn func(tx *bolt.Tx) error) error { return s.db.Update(fn) }

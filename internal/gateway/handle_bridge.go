@@ -26,8 +26,8 @@ const maxAnchorsListed = 100
 //	GET /api/v1/bridge/anchors/{height}         bridge.Anchor covering a height (public)
 func (s *Server) bridgeRoutes() {
 	s.handle("GET /api/v1/bridge", s.withBridge(s.bridgeStatus))
-	s.handle("GET /api/v1/bridge/deposits", s.withBridge(s.bridgeDeposits))
-	s.handle("GET /api/v1/bridge/withdrawals", s.withBridge(s.bridgeWithdrawals))
+	s.handle("GET /api/v1/bridge/deposits", s.withBridge(bridgeList(s, "deposits", func(a string) ([]bridge.Deposit, error) { return s.bridge.Deposits(a) })))
+	s.handle("GET /api/v1/bridge/withdrawals", s.withBridge(bridgeList(s, "withdrawals", func(a string) ([]bridge.Payout, error) { return s.bridge.Withdrawals(a) })))
 	s.handle("GET /api/v1/bridge/withdrawals/{tx}", s.withBridge(s.bridgeWithdrawal))
 	s.handle("GET /api/v1/bridge/anchors", s.withBridge(s.bridgeAnchors))
 	s.handle("GET /api/v1/bridge/anchors/{height}", s.withBridge(s.bridgeAnchor))
@@ -91,32 +91,21 @@ func (s *Server) bridgeAccount(r *http.Request) (string, error) {
 	return canon, s.ownAccount(r.Context(), canon)
 }
 
-func (s *Server) bridgeDeposits(w http.ResponseWriter, r *http.Request) {
-	acct, err := s.bridgeAccount(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// bridgeList answers with list(the account asked about).
+func bridgeList[T any](s *Server, what string, list func(account string) ([]T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		acct, err := s.bridgeAccount(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v, err := list(acct)
+		if err != nil {
+			s.failBridge(w, r, what, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, nonNil(v))
 	}
-	ds, err := s.bridge.Deposits(acct)
-	if err != nil {
-		s.failBridge(w, r, "deposits", err)
-		return
-	}
-	writeJSON(w, http.StatusOK, nonNil(ds))
-}
-
-func (s *Server) bridgeWithdrawals(w http.ResponseWriter, r *http.Request) {
-	acct, err := s.bridgeAccount(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ps, err := s.bridge.Withdrawals(acct)
-	if err != nil {
-		s.failBridge(w, r, "withdrawals", err)
-		return
-	}
-	writeJSON(w, http.StatusOK, nonNil(ps))
 }
 
 func (s *Server) bridgeWithdrawal(w http.ResponseWriter, r *http.Request) {

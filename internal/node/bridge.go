@@ -15,6 +15,7 @@ import (
 	"github.com/opensky-network/opensky/internal/config"
 	"github.com/opensky-network/opensky/internal/gateway"
 	"github.com/opensky-network/opensky/internal/identity"
+	"github.com/opensky-network/opensky/internal/ledger"
 	"github.com/opensky-network/opensky/internal/polkadot"
 )
 
@@ -82,16 +83,13 @@ func bridgeOperator(bc config.Bridge) (*identity.Account, error) {
 // runs the bridge. It returns only when ctx ends or on a fault no retry
 // can mend.
 func (s *bridgeService) run(ctx context.Context, n *Node, op *identity.Account, bc bridge.Config, log *slog.Logger) error {
-	params, err := retry(ctx, s, log, "read the chain's parameters", func() (ledgerParams, error) {
-		p, err := n.Ledger.Params(ctx)
-		return ledgerParams{bridge: p.Bridge}, err
-	})
+	params, err := retry(ctx, s, log, "read the chain's parameters", func() (ledger.Params, error) { return n.Ledger.Params(ctx) })
 	if err != nil {
 		return err
 	}
-	if params.bridge != op.Address() {
+	if params.Bridge != op.Address() {
 		return fmt.Errorf("the operator key is account %s, but the chain's bridge account (genesis params.bridge) is %q: only that account mints deposits",
-			op.Address(), params.bridge)
+			op.Address(), params.Bridge)
 	}
 	chainID, err := retry(ctx, s, log, "read the chain ID", func() (string, error) { return n.Ledger.ChainID(ctx) })
 	if err != nil {
@@ -114,8 +112,6 @@ func (s *bridgeService) run(ctx context.Context, n *Node, op *identity.Account, 
 	s.set(b, nil)
 	return b.Run(ctx)
 }
-
-type ledgerParams struct{ bridge string }
 
 // retry calls f until it succeeds or ctx ends, keeping the last error as
 // the service's status, waiting longer after each failure (up to 30 s).

@@ -2,9 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,28 +74,11 @@ func TestPaidSubmitForm(t *testing.T) {
 	run(p, "announce the pick", chromedp.Evaluate[bool](`document.getElementById("escrow").dispatchEvent(new Event("change"))`))
 	p.waitUntil("the worst case beside the escrow", `/Worst case for this job: \$[0-9.]+ .*This escrow holds \$2\.000000/.test(document.getElementById("escrow-fit").textContent)`, actionTimeout)
 
-	const want = "paid for from the browser\n"
-	module := filepath.Join(t.TempDir(), "write.wasm")
-	if err := os.WriteFile(module, writeOutput(0, want), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run(p, "choose the module", chromedp.SetUploadFiles(chromedp.CSS(moduleInput), []string{module}))
-	run(p, "name the job", chromedp.SendKeys(chromedp.CSS(nameInput), "paid-from-the-form"))
-	p.arrived("/jobs/(submitted)")
-	run(p, "submit", chromedp.Click(chromedp.CSS(submitButton)))
-
-	p.waitUntil("the new job's page", `/^\/jobs\/j-[a-z0-9]+$/.test(location.pathname)`, actionTimeout)
-	loc := run(p, "location", chromedp.Location())
-	id := regexp.MustCompile(`/jobs/(j-[a-z0-9]+)$`).FindStringSubmatch(loc)
-	if id == nil {
-		t.Fatalf("after submitting: at %s, want a job's page", loc)
-	}
-	p.current = "/jobs/" + id[1]
-	p.waitUntil("phase completed", `document.getElementById("job-phase")?.textContent === "completed"`, jobTimeout)
+	id := submitJobForm(t, p, "paid-from-the-form", "paid for from the browser\n")
 	run(p, "wait for the page", chromedp.WaitReady(chromedp.CSS("main#main")))
 	p.expectText(escrow)
 
-	j := await(t, n.Gateway.Orchestrator, id[1])
+	j := await(t, n.Gateway.Orchestrator, id)
 	if j.Spec.Escrow != escrow || j.Payment == nil || j.Payment.Escrow != escrow {
 		t.Fatalf("job %s: spec escrow %q, payment %+v; want paid from %s", j.ID, j.Spec.Escrow, j.Payment, escrow)
 	}

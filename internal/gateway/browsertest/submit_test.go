@@ -46,12 +46,31 @@ func TestSubmitForm(t *testing.T) {
 	}
 
 	const want = "written by a job from the form\n"
+	id := submitJobForm(t, p, "from-the-form", want)
+	p.waitUntil("output link", `document.querySelector('main a[download]') !== null`, 10*time.Second)
+	run(p, "wait for the page", chromedp.WaitReady(chromedp.CSS("main#main")))
+	p.expectTitle("from-the-form ("+id+") · OpenSky", "Job "+id)
+	href := eval[string](p, `document.querySelector('main a[download]').getAttribute("href")`)
+	got := run(p, "download "+href, chromedp.Evaluate[string](`fetch(`+strconv.Quote(href)+`).then(r => r.ok ? r.text() : "status " + r.status)`, chromedp.EvalAwaitPromise))
+	if got != want {
+		t.Errorf("download %s: %q, want %q", href, got, want)
+	}
+	if j := await(t, n.Gateway.Orchestrator, id); j.Spec.Name != "from-the-form" {
+		t.Errorf("job %s: name %q, want from-the-form", id, j.Spec.Name)
+	}
+}
+
+// submitJobForm fills the open submit form with a module that writes want
+// and the job name, submits it, and follows the job's page until the job
+// completed; it returns the job's ID.
+func submitJobForm(t *testing.T, p *page, name, want string) string {
+	t.Helper()
 	module := filepath.Join(t.TempDir(), "write.wasm")
 	if err := os.WriteFile(module, writeOutput(0, want), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	run(p, "choose the module", chromedp.SetUploadFiles(chromedp.CSS(moduleInput), []string{module}))
-	run(p, "name the job", chromedp.SendKeys(chromedp.CSS(nameInput), "from-the-form"))
+	run(p, "name the job", chromedp.SendKeys(chromedp.CSS(nameInput), name))
 	p.arrived("/jobs/(submitted)")
 	run(p, "submit", chromedp.Click(chromedp.CSS(submitButton)))
 
@@ -63,15 +82,5 @@ func TestSubmitForm(t *testing.T) {
 	}
 	p.current = "/jobs/" + id[1]
 	p.waitUntil("phase completed", `document.getElementById("job-phase")?.textContent === "completed"`, jobTimeout)
-	p.waitUntil("output link", `document.querySelector('main a[download]') !== null`, 10*time.Second)
-	run(p, "wait for the page", chromedp.WaitReady(chromedp.CSS("main#main")))
-	p.expectTitle("from-the-form ("+id[1]+") · OpenSky", "Job "+id[1])
-	href := eval[string](p, `document.querySelector('main a[download]').getAttribute("href")`)
-	got := run(p, "download "+href, chromedp.Evaluate[string](`fetch(`+strconv.Quote(href)+`).then(r => r.ok ? r.text() : "status " + r.status)`, chromedp.EvalAwaitPromise))
-	if got != want {
-		t.Errorf("download %s: %q, want %q", href, got, want)
-	}
-	if j := await(t, n.Gateway.Orchestrator, id[1]); j.Spec.Name != "from-the-form" {
-		t.Errorf("job %s: name %q, want from-the-form", id[1], j.Spec.Name)
-	}
+	return id[1]
 }
